@@ -1,0 +1,64 @@
+package dev.onceonly;
+
+import java.math.BigDecimal;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * An amount of money: an ISO 4217 currency code and a decimal value.
+ *
+ * <p>The value is a {@link BigDecimal} and goes over the wire as a decimal string
+ * ({@code "1337.00"}), never as a binary floating-point number. Its scale is kept as given:
+ * {@code Money.of("USD", "1337.00")} sends {@code "1337.00"}.
+ *
+ * @param currency a three-letter upper-case currency code, such as {@code USD}
+ * @param value the amount, zero or more
+ */
+public record Money(String currency, BigDecimal value) {
+
+  private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+
+  public Money {
+    Objects.requireNonNull(currency, "currency");
+    Objects.requireNonNull(value, "value");
+    if (!CURRENCY.matcher(currency).matches()) {
+      throw new IllegalArgumentException(
+          "currency must be a three-letter upper-case ISO 4217 code, was: " + currency);
+    }
+    if (value.signum() < 0) {
+      throw new IllegalArgumentException("value must not be negative, was: " + value.toPlainString());
+    }
+  }
+
+  /**
+   * Returns an amount parsed from a decimal string such as {@code "1337.00"}.
+   *
+   * @throws IllegalArgumentException if {@code value} is not a plain decimal number
+   */
+  public static Money of(String currency, String value) {
+    Objects.requireNonNull(value, "value");
+    return new Money(currency, parseDecimal(value));
+  }
+
+  /** Returns an amount of {@code value} in {@code currency}. */
+  public static Money of(String currency, BigDecimal value) {
+    return new Money(currency, value);
+  }
+
+  /**
+   * Parses a plain decimal string (digits with an optional fraction); exponents, signs and
+   * blanks are refused so that what the caller wrote is what the server receives.
+   */
+  static BigDecimal parseDecimal(String value) {
+    if (!value.matches("[0-9]+(\\.[0-9]+)?")) {
+      throw new IllegalArgumentException(
+          "value must be a plain decimal string such as \"1337.00\", was: \"" + value + "\"");
+    }
+    return new BigDecimal(value);
+  }
+
+  @Override
+  public String toString() {
+    return value.toPlainString() + " " + currency;
+  }
+}

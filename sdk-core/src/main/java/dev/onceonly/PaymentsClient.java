@@ -1,0 +1,20 @@
+package dev.onceonly;
+
+import dev.onceonly.transfers.TransferService;
+
+/**
+ * A client of the payments API.
+ *
+ * <p>Instances are immutable and thread-safe: build one per application and share it. Closing
+ * it releases the transport's resources (connection pools, threads); calls made after
+ * {@link #close()} fail.
+ */
+public interface PaymentsClient extends AutoCloseable {
+
+  /** The Transfers resource. */
+  TransferService transfers();
+
+  /** Releases the resources this client owns. Never throws. */
+  @Override
+  void close();
+}

@@ -1,0 +1,97 @@
+package dev.onceonly;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Per-call options. Immutable and thread-safe.
+ *
+ * <p>Supply your own {@code Idempotency-Key} when the operation must survive a restart of your
+ * process: store the key (and when you first sent it) before calling {@code create}, and on
+ * resume call again with the same key and the same parameters. Without one, the client mints a
+ * random UUID per operation.
+ */
+public final class RequestOptions {
+
+  /** MangoPay's rule, shared by the servers this SDK speaks to: 16 to 36 of A-Z a-z 0-9 -. */
+  private static final Pattern KEY = Pattern.compile("[A-Za-z0-9-]{16,36}");
+  private static final RequestOptions NONE = new Builder().build();
+
+  private final @Nullable String idempotencyKey;
+  private final @Nullable Instant keyFirstUsedAt;
+
+  private RequestOptions(Builder builder) {
+    this.idempotencyKey = builder.idempotencyKey;
+    this.keyFirstUsedAt = builder.keyFirstUsedAt;
+  }
+
+  /** No options: the client mints the key. */
+  public static RequestOptions none() {
+    return NONE;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The caller's key, if one was given. */
+  public Optional<String> idempotencyKey() {
+    return Optional.ofNullable(idempotencyKey);
+  }
+
+  /** When the caller's key was first sent, if the caller knows (for resuming after a restart). */
+  public Optional<Instant> keyFirstUsedAt() {
+    return Optional.ofNullable(keyFirstUsedAt);
+  }
+
+  @Override
+  public String toString() {
+    return "RequestOptions{idempotencyKey=" + idempotencyKey + ", keyFirstUsedAt=" + keyFirstUsedAt + '}';
+  }
+
+  /** Builds {@link RequestOptions}; each setter validates its argument at once. */
+  public static final class Builder {
+    private @Nullable String idempotencyKey;
+    private @Nullable Instant keyFirstUsedAt;
+
+    private Builder() {}
+
+    /**
+     * The {@code Idempotency-Key} to send, verbatim: 16 to 36 characters of {@code A-Z a-z 0-9 -}.
+     * A UUID fits.
+     *
+     * @throws IllegalArgumentException if the key breaks that rule
+     */
+    public Builder idempotencyKey(String idempotencyKey) {
+      Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+      if (!KEY.matcher(idempotencyKey).matches()) {
+        throw new IllegalArgumentException(
+            "idempotencyKey must be 16 to 36 characters of A-Z, a-z, 0-9 and '-', was "
+                + idempotencyKey.length() + " characters: \"" + idempotencyKey + "\"");
+      }
+      this.idempotencyKey = idempotencyKey;
+      return this;
+    }
+
+    /**
+     * When this key was first sent, by this or an earlier process. The client uses it to refuse
+     * a key whose window has closed rather than let it create a second transfer. Within one
+     * process the client remembers this by itself.
+     */
+    public Builder keyFirstUsedAt(Instant keyFirstUsedAt) {
+      this.keyFirstUsedAt = Objects.requireNonNull(keyFirstUsedAt, "keyFirstUsedAt");
+      return this;
+    }
+
+    /** @throws IllegalArgumentException if {@code keyFirstUsedAt} is set without a key */
+    public RequestOptions build() {
+      if (keyFirstUsedAt != null && idempotencyKey == null) {
+        throw new IllegalArgumentException("keyFirstUsedAt needs an idempotencyKey");
+      }
+      return new RequestOptions(this);
+    }
+  }
+}

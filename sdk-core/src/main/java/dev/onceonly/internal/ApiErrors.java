@@ -1,0 +1,207 @@
+package dev.onceonly.internal;
+
+import com.squareup.moshi.JsonReader;
+import dev.onceonly.ApiException;
+import dev.onceonly.IdempotencyKeyReusedException;
+import dev.onceonly.http.HttpResponse;
+import java.io.IOException;
+import java.util.Locale;
+import okio.Buffer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The one place where an HTTP error answer becomes an exception. Reads the four error-body
+ * styles of the protocol: Dwolla's ({@code code}, {@code message}, {@code _embedded.errors}),
+ * MangoPay's ({@code Type}, {@code Message}, {@code errors}), RFC 9457 problem details
+ * ({@code type}, {@code title}, {@code detail}), and anything else (status and a bounded
+ * excerpt of the text).
+ */
+public final class ApiErrors {
+
+  /** The longest excerpt of a non-JSON body put in a message. */
+  static final int EXCERPT_CHARS = 200;
+
+  private ApiErrors() {}
+
+  /** The machine code and the message of an error body. */
+  public record ErrorBody(@Nullable String code, String message) {}
+
+  /**
+   * Maps an error answer to its exception: {@code 422}, {@code 417}, or a {@code 400} whose code
+   * speaks of idempotency, to {@link IdempotencyKeyReusedException}; anything else to
+   * {@link ApiException}.
+   */
+  public static ApiException toException(HttpResponse response, @Nullable String idempotencyKey) {
+    return toException(response.statusCode(), response.body(), idempotencyKey);
+  }
+
+  /** As {@link #toException(HttpResponse, String)}, for a status and body (a stored response). */
+  public static ApiException toException(int status, byte[] body, @Nullable String idempotencyKey) {
+    ErrorBody error = parse(status, body);
+    if (isKeyReuse(status, error)) {
+      return new IdempotencyKeyReusedException(status, error.code(), error.message(), idempotencyKey);
+    }
+    return new ApiException(status, error.code(), error.message(), idempotencyKey);
+  }
+
+  static boolean isKeyReuse(int status, ErrorBody error) {
+    if (status == 422 || status == 417) {
+      return true;
+    }
+    return status == 400 && mentionsIdempotency(error.code());
+  }
+
+  static boolean mentionsIdempotency(@Nullable String code) {
+    return code != null && code.toLowerCase(Locale.ROOT).contains("idempoten");
+  }
+
+  /** Reads the code and message of any error-body style; never throws. */
+  public static ErrorBody parse(int status, byte[] body) {
+    ErrorBody parsed = body.length == 0 ? null : parseJson(body);
+    if (parsed != null) {
+      return parsed;
+    }
+    String text = body.length == 0 ? "(empty body)" : Excerpt.of(body, EXCERPT_CHARS);
+    return new ErrorBody(null, "HTTP " + status + ": " + text);
+  }
+
+  private static @Nullable ErrorBody parseJson(byte[] body) {
+    int first = 0;
+    while (first < body.length && Character.isWhitespace(body[first])) {
+      first++;
+    }
+    if (first == body.length || body[first] != '{') {
+      return null;
+    }
+    String code = null;
+    String mangoType = null;
+    String problemType = null;
+    String message = null;
+    String mangoMessage = null;
+    String title = null;
+    String detail = null;
+    String firstNested = null;
+    try {
+      JsonReader reader = JsonReader.of(new Buffer().write(body));
+      reader.beginObject();
+      while (reader.hasNext()) {
+        switch (reader.nextName()) {
+          case "code" -> code = scalar(reader);
+          case "message" -> message = scalar(reader);
+          case "Type" -> mangoType = scalar(reader);
+          case "Message" -> mangoMessage = scalar(reader);
+          case "type" -> problemType = scalar(reader);
+          case "title" -> title = scalar(reader);
+          case "detail" -> detail = scalar(reader);
+          case "_embedded" -> firstNested = firstEmbeddedError(reader);
+          case "errors" -> firstNested = firstNested != null ? firstNested : firstMangoError(reader);
+          default -> reader.skipValue();
+        }
+      }
+      reader.endObject();
+    } catch (IOException | RuntimeException e) {
+      return null; // not the JSON it looked like: reported as text
+    }
+    String chosenCode = firstNonNull(code, mangoType, "about:blank".equals(problemType) ? null : problemType);
+    String chosenMessage = firstNonNull(message, mangoMessage, problemMessage(title, detail));
+    if (chosenCode == null && chosenMessage == null) {
+      return null;
+    }
+    if (chosenMessage == null) {
+      chosenMessage = chosenCode;
+    }
+    if (firstNested != null && !chosenMessage.contains(firstNested)) {
+      chosenMessage = chosenMessage + " (" + firstNested + ")";
+    }
+    return new ErrorBody(chosenCode, Excerpt.of(chosenMessage, 2 * EXCERPT_CHARS));
+  }
+
+  private static @Nullable String problemMessage(@Nullable String title, @Nullable String detail) {
+    if (title != null && detail != null) {
+      return title + ": " + detail;
+    }
+    return title != null ? title : detail;
+  }
+
+  /** Dwolla: {@code "_embedded": {"errors": [{"code", "message", "path"}]}}; the first one. */
+  private static @Nullable String firstEmbeddedError(JsonReader reader) throws IOException {
+    String found = null;
+    if (reader.peek() != JsonReader.Token.BEGIN_OBJECT) {
+      reader.skipValue();
+      return null;
+    }
+    reader.beginObject();
+    while (reader.hasNext()) {
+      if (reader.nextName().equals("errors") && reader.peek() == JsonReader.Token.BEGIN_ARRAY) {
+        reader.beginArray();
+        while (reader.hasNext()) {
+          if (found == null && reader.peek() == JsonReader.Token.BEGIN_OBJECT) {
+            String path = null;
+            String message = null;
+            reader.beginObject();
+            while (reader.hasNext()) {
+              switch (reader.nextName()) {
+                case "path" -> path = scalar(reader);
+                case "message" -> message = scalar(reader);
+                default -> reader.skipValue();
+              }
+            }
+            reader.endObject();
+            if (message != null) {
+              found = path == null ? message : path + ": " + message;
+            }
+          } else {
+            reader.skipValue();
+          }
+        }
+        reader.endArray();
+      } else {
+        reader.skipValue();
+      }
+    }
+    reader.endObject();
+    return found;
+  }
+
+  /** MangoPay: {@code "errors": {"Field": "message"}} or null; the first entry. */
+  private static @Nullable String firstMangoError(JsonReader reader) throws IOException {
+    if (reader.peek() != JsonReader.Token.BEGIN_OBJECT) {
+      reader.skipValue();
+      return null;
+    }
+    String found = null;
+    reader.beginObject();
+    while (reader.hasNext()) {
+      String field = reader.nextName();
+      String message = reader.peek() == JsonReader.Token.STRING ? reader.nextString() : skip(reader);
+      if (found == null && message != null) {
+        found = field + ": " + message;
+      }
+    }
+    reader.endObject();
+    return found;
+  }
+
+  private static @Nullable String skip(JsonReader reader) throws IOException {
+    reader.skipValue();
+    return null;
+  }
+
+  private static @Nullable String scalar(JsonReader reader) throws IOException {
+    return switch (reader.peek()) {
+      case STRING, NUMBER -> reader.nextString();
+      case BOOLEAN -> Boolean.toString(reader.nextBoolean());
+      default -> skip(reader);
+    };
+  }
+
+  @SafeVarargs
+  private static <T> @Nullable T firstNonNull(@Nullable T... values) {
+    for (T value : values) {
+      if (value != null) {
+        return value;
+      }
+    }
+    return null;
+  }
+}

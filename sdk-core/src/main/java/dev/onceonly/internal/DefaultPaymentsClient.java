@@ -1,0 +1,39 @@
+package dev.onceonly.internal;
+
+import dev.onceonly.PaymentsClient;
+import dev.onceonly.http.HttpTransport;
+import dev.onceonly.transfers.TransferService;
+
+/**
+ * The client every transport module returns: transport, then auth, then the idempotent retry
+ * engine, then the resource services. Immutable and thread-safe.
+ */
+public final class DefaultPaymentsClient implements PaymentsClient {
+
+  private final HttpTransport transport;
+  private final RetryEngine engine;
+  private final TransferService transfers;
+
+  public DefaultPaymentsClient(HttpTransport transport, ClientConfig config) {
+    this.transport = transport;
+    String origin = config.baseUrl().getScheme() + "://" + config.baseUrl().getRawAuthority() + "/";
+    HttpTransport authed = new AuthTransport(transport, config.bearerToken(), origin);
+    this.engine = new RetryEngine(authed, config);
+    this.transfers = new DefaultTransferService(engine, config.baseUrl());
+  }
+
+  @Override
+  public TransferService transfers() {
+    return transfers;
+  }
+
+  /** The engine, for integrations inside the SDK (resilience4j metrics). */
+  public RetryEngine engine() {
+    return engine;
+  }
+
+  @Override
+  public void close() {
+    transport.close();
+  }
+}

@@ -1,0 +1,44 @@
+package dev.onceonly.transfers;
+
+import dev.onceonly.OperationResult;
+import dev.onceonly.RequestOptions;
+
+/**
+ * The Transfers resource. Thread-safe.
+ *
+ * <p>{@code create} is an idempotent operation: the client sends one {@code Idempotency-Key}
+ * and the same body bytes on every attempt, retries what is safe to retry, recovers stored
+ * answers, and when it truly cannot tell whether the transfer was made, throws
+ * {@link dev.onceonly.OutcomeUnknownException} with the key to resume with.
+ */
+public interface TransferService {
+
+  /**
+   * Creates a transfer exactly once, with a key minted for this call.
+   *
+   * @throws dev.onceonly.ApiException the server refused the transfer
+   * @throws dev.onceonly.OutcomeUnknownException retries ran out and the transfer may exist
+   * @throws dev.onceonly.RequestNotSentException retries ran out and nothing reached the server
+   */
+  default Transfer create(TransferCreateParams params) {
+    return create(params, RequestOptions.none());
+  }
+
+  /** Creates a transfer exactly once, with the options' key if one is given. */
+  default Transfer create(TransferCreateParams params, RequestOptions options) {
+    return createWithResult(params, options).value();
+  }
+
+  /**
+   * Creates a transfer exactly once and reports how: the key used, the attempts made, and
+   * whether the answer was a replay.
+   */
+  OperationResult<Transfer> createWithResult(TransferCreateParams params, RequestOptions options);
+
+  /**
+   * Fetches a transfer. Reads are retried on the same transient failures as creates.
+   *
+   * @throws dev.onceonly.ApiException with status 404 if there is no such transfer
+   */
+  Transfer get(String id);
+}

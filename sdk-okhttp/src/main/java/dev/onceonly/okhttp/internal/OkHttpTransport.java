@@ -1,0 +1,282 @@
+package dev.onceonly.okhttp.internal;
+
+import dev.onceonly.InvalidResponseException;
+import dev.onceonly.NetworkException;
+import dev.onceonly.PaymentsException;
+import dev.onceonly.http.HttpRequest;
+import dev.onceonly.http.HttpResponse;
+import dev.onceonly.http.HttpTransport;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import okhttp3.Headers;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.Buffer;
+import okio.BufferedSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An {@link HttpTransport} over OkHttp: one synchronous call per {@link #execute}, no retries.
+ * Thread-safe.
+ *
+ * <p>The OkHttp client it is given is adapted with {@code newBuilder()} (so connection pool and
+ * dispatcher are shared): OkHttp's own retries and redirects are turned off, so that the engine
+ * above sees every failure and every {@code 3xx} and is the only place that decides what is sent
+ * again; and a per-call {@link okhttp3.EventListener} records whether the request started to be
+ * written, which is what {@link NetworkException#requestMayHaveReachedServer()} reports.
+ *
+ * <p>Request bodies are sent as the exact bytes given (never re-encoded), with the media type of
+ * the request's {@code Content-Type}. Response bodies are read up to {@code maxResponseBytes};
+ * a larger one is an {@link InvalidResponseException} and is never buffered whole. Every OkHttp
+ * response is closed before {@code execute} returns. Exception messages name the method, URL and
+ * failure, never a header value or body.
+ *
+ * <p>{@link #close()} shuts down the client's dispatcher and connection pool only when this
+ * transport owns the client; a caller's client (and everything derived from it) is left alone.
+ * After {@code close()}, {@code execute} throws {@link IllegalStateException}.
+ */
+public final class OkHttpTransport implements HttpTransport {
+
+  /** The largest bound on a response body: the largest byte array a JVM can allocate. */
+  public static final long MAX_RESPONSE_BYTES_LIMIT = Integer.MAX_VALUE - 8;
+
+  private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+  private static final int MAX_CAUSE_CHARS = 200;
+
+  private final OkHttpClient client;
+  private final boolean ownsClient;
+  private final long maxResponseBytes;
+  private final String userAgent;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  /**
+   * @param client the client to adapt; its pools are shared with the adapted one
+   * @param ownsClient whether {@link #close()} may shut down the client's dispatcher and pool
+   *     ({@code false} for a client the caller supplied)
+   * @param maxResponseBytes the largest response body accepted, from 1 to
+   *     {@link #MAX_RESPONSE_BYTES_LIMIT}
+   */
+  public OkHttpTransport(OkHttpClient client, boolean ownsClient, long maxResponseBytes) {
+    this.maxResponseBytes = checkMaxResponseBytes(maxResponseBytes);
+    this.client = client.newBuilder()
+        .retryOnConnectionFailure(false)
+        .followRedirects(false)
+        .followSslRedirects(false)
+        .eventListenerFactory(RequestProbe.eventListenerFactory(client.eventListenerFactory()))
+        .addInterceptor(NoSilentRetries.RESTORE)
+        .addNetworkInterceptor(NoSilentRetries.HIDE)
+        .build();
+    this.ownsClient = ownsClient;
+    this.userAgent = SdkVersion.userAgent();
+  }
+
+  /**
+   * Checks a bound on response bodies.
+   *
+   * @throws IllegalArgumentException naming {@code maxResponseBytes} unless it is from 1 to
+   *     {@link #MAX_RESPONSE_BYTES_LIMIT}
+   */
+  public static long checkMaxResponseBytes(long maxResponseBytes) {
+    if (maxResponseBytes <= 0 || maxResponseBytes > MAX_RESPONSE_BYTES_LIMIT) {
+      throw new IllegalArgumentException("maxResponseBytes must be from 1 to " + MAX_RESPONSE_BYTES_LIMIT
+          + ", was: " + maxResponseBytes);
+    }
+    return maxResponseBytes;
+  }
+
+  /** The adapted client that sends the requests (for tests and diagnostics). */
+  OkHttpClient client() {
+    return client;
+  }
+
+  @Override
+  public HttpResponse execute(HttpRequest request) {
+    if (closed.get()) {
+      throw new IllegalStateException("the client is closed; " + request + " was not sent");
+    }
+    @Nullable String key = findHeader(request.headers(), IDEMPOTENCY_KEY);
+    RequestProbe probe = new RequestProbe();
+    Request okRequest = toOkHttp(request, probe, key);
+    try (Response response = client.newCall(okRequest).execute()) {
+      return new HttpResponse(response.code(), headers(response.headers()), readBody(request, response, key));
+    } catch (IOException e) {
+      throw networkException(request, e, probe.requestStarted(), key);
+    } catch (PaymentsException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // A bug or a misconfiguration in OkHttp or an interceptor: not a network failure, so not
+      // something to retry blindly, unless the request may already be on its way.
+      String what = e.getClass().getSimpleName();
+      if (probe.requestStarted()) {
+        throw new NetworkException(request + " failed after the request started to be sent ("
+            + what + ")", true, key, e);
+      }
+      throw new PaymentsException(request + " could not be sent (" + what + ")", key, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true) || !ownsClient) {
+      return;
+    }
+    try {
+      client.dispatcher().executorService().shutdown();
+      client.connectionPool().evictAll();
+      if (client.cache() != null) {
+        client.cache().close();
+      }
+    } catch (IOException | RuntimeException e) {
+      // close() never throws: the resources are released as far as they can be.
+    }
+  }
+
+  private Request toOkHttp(HttpRequest request, RequestProbe probe, @Nullable String key) {
+    HttpUrl url = HttpUrl.parse(request.url());
+    if (url == null) {
+      throw new PaymentsException(
+          request.method() + " could not be sent: not an absolute http(s) URL: " + request.url(), key, null);
+    }
+    Headers.Builder headers = new Headers.Builder();
+    for (Map.Entry<String, String> header : request.headers().entrySet()) {
+      try {
+        headers.add(header.getKey(), header.getValue());
+      } catch (IllegalArgumentException e) {
+        // OkHttp's message may quote the value, which may be a secret: name the header only.
+        throw new PaymentsException(
+            request + " could not be sent: invalid header \"" + safeName(header.getKey()) + "\"", key, null);
+      }
+    }
+    if (headers.get("User-Agent") == null) {
+      headers.set("User-Agent", userAgent);
+    }
+    RequestBody body = null;
+    byte[] bytes = request.body();
+    if (bytes != null) {
+      String contentType = headers.get("Content-Type");
+      MediaType mediaType = contentType == null ? null : MediaType.parse(contentType);
+      body = RequestBody.create(bytes, mediaType);
+    } else if (requiresBody(request.method())) {
+      body = RequestBody.create(new byte[0], null);
+    }
+    try {
+      return new Request.Builder()
+          .url(url)
+          .headers(headers.build())
+          .method(request.method(), body)
+          .tag(RequestProbe.class, probe)
+          .build();
+    } catch (IllegalArgumentException e) {
+      throw new PaymentsException(
+          request + " could not be sent: " + truncate(e.getMessage()), key, null);
+    }
+  }
+
+  private byte[] readBody(HttpRequest request, Response response, @Nullable String key) throws IOException {
+    ResponseBody body = response.body();
+    long declared = body.contentLength();
+    if (declared > maxResponseBytes) {
+      throw tooLarge(request, response.code(), key, "declares " + declared + " bytes");
+    }
+    BufferedSource source = body.source();
+    Buffer buffer = new Buffer();
+    long limit = maxResponseBytes + 1; // one byte more than allowed tells "too large" from "exactly the bound"
+    while (buffer.size() < limit) {
+      if (source.read(buffer, limit - buffer.size()) == -1) {
+        break;
+      }
+    }
+    if (buffer.size() > maxResponseBytes) {
+      buffer.clear();
+      throw tooLarge(request, response.code(), key, "is larger");
+    }
+    return buffer.readByteArray();
+  }
+
+  private InvalidResponseException tooLarge(
+      HttpRequest request, int status, @Nullable String key, String detail) {
+    return new InvalidResponseException("the response to " + request + " (HTTP " + status + ") " + detail
+        + " than the bound of maxResponseBytes = " + maxResponseBytes + " bytes; it was not read",
+        status, key, null);
+  }
+
+  private static NetworkException networkException(
+      HttpRequest request, IOException e, boolean requestStarted, @Nullable String key) {
+    String what;
+    if (isInterrupt(e)) {
+      Thread.currentThread().interrupt(); // keep the caller's interrupt visible to the engine
+      what = "the thread was interrupted";
+    } else if (e instanceof SocketTimeoutException || e instanceof InterruptedIOException) {
+      what = "timed out";
+    } else {
+      what = "failed";
+    }
+    String when = requestStarted
+        ? " after the request started to be sent; the server may have received it"
+        : " before the request was sent; the server cannot have received it";
+    return new NetworkException(request + " " + what + when + " (" + describe(e) + ")",
+        requestStarted, key, e);
+  }
+
+  /**
+   * An interrupt, as opposed to a timeout: Okio reports both as {@code InterruptedIOException},
+   * but an interrupt leaves the thread's flag set (or says {@code "interrupted"}).
+   */
+  private static boolean isInterrupt(IOException e) {
+    if (Thread.currentThread().isInterrupted() || e instanceof java.nio.channels.ClosedByInterruptException) {
+      return true;
+    }
+    return e instanceof InterruptedIOException
+        && !(e instanceof SocketTimeoutException)
+        && "interrupted".equals(e.getMessage());
+  }
+
+  private static String describe(IOException e) {
+    String message = e.getMessage();
+    return e.getClass().getSimpleName() + (message == null ? "" : ": " + truncate(message));
+  }
+
+  private static Map<String, List<String>> headers(Headers headers) {
+    Map<String, List<String>> map = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    for (int i = 0; i < headers.size(); i++) {
+      map.computeIfAbsent(headers.name(i), name -> new ArrayList<>()).add(headers.value(i));
+    }
+    return map;
+  }
+
+  private static @Nullable String findHeader(Map<String, String> headers, String name) {
+    for (Map.Entry<String, String> header : headers.entrySet()) {
+      if (header.getKey().equalsIgnoreCase(name)) {
+        return header.getValue();
+      }
+    }
+    return null;
+  }
+
+  private static boolean requiresBody(String method) {
+    return method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
+  }
+
+  private static String safeName(String name) {
+    return name.chars().allMatch(c -> c > ' ' && c < 0x7f) ? truncate(name) : "(a name with control characters)";
+  }
+
+  private static String truncate(@Nullable String text) {
+    if (text == null) {
+      return "";
+    }
+    String oneLine = text.replaceAll("\\s+", " ").strip();
+    return oneLine.length() <= MAX_CAUSE_CHARS ? oneLine : oneLine.substring(0, MAX_CAUSE_CHARS) + "…";
+  }
+}

@@ -1,0 +1,43 @@
+package dev.onceonly.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * When this client first sent each idempotency key, so that a key resumed in the same process
+ * is never sent past its window. Entries older than the window are dropped as the ledger grows:
+ * the engine refuses those keys by the caller's {@code keyFirstUsedAt} or not at all, so an
+ * unbounded map buys nothing. Thread-safe.
+ */
+final class KeyLedger {
+
+  private static final int PURGE_THRESHOLD = 10_000;
+
+  private final ConcurrentHashMap<String, Instant> firstSent = new ConcurrentHashMap<>();
+  private final Duration window;
+
+  KeyLedger(Duration window) {
+    this.window = window;
+  }
+
+  /** When {@code key} was first sent, by this ledger's record or the caller's, whichever is older. */
+  @Nullable
+  Instant firstSent(String key, @Nullable Instant callerSays) {
+    Instant recorded = firstSent.get(key);
+    if (recorded == null) {
+      return callerSays;
+    }
+    return callerSays != null && callerSays.isBefore(recorded) ? callerSays : recorded;
+  }
+
+  /** Records a send of {@code key} at {@code at}; keeps the earliest. */
+  void recordSend(String key, Instant at) {
+    firstSent.merge(key, at, (old, now) -> old.isBefore(now) ? old : now);
+    if (firstSent.size() > PURGE_THRESHOLD) {
+      Instant cutoff = at.minus(window);
+      firstSent.values().removeIf(sent -> sent.isBefore(cutoff));
+    }
+  }
+}

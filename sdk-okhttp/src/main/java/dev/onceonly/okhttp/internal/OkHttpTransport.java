@@ -114,13 +114,19 @@ public final class OkHttpTransport implements HttpTransport {
       throw networkException(request, e, probe.requestStarted(), key);
     } catch (PaymentsException e) {
       throw e;
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // OkHttp is Kotlin: checked exceptions it does not declare can still arrive here, such as
+      // the InterruptedException of an interrupted connect.
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt(); // thrown with the flag cleared: restore it
+        throw new NetworkException(request + " was interrupted" + when(probe.requestStarted()),
+            probe.requestStarted(), key, e);
+      }
       // A bug or a misconfiguration in OkHttp or an interceptor: not a network failure, so not
       // something to retry blindly, unless the request may already be on its way.
       String what = e.getClass().getSimpleName();
       if (probe.requestStarted()) {
-        throw new NetworkException(request + " failed after the request started to be sent ("
-            + what + ")", true, key, e);
+        throw new NetworkException(request + " failed unexpectedly (" + what + ")" + when(true), true, key, e);
       }
       throw new PaymentsException(request + " could not be sent (" + what + ")", key, e);
     }
@@ -222,11 +228,14 @@ public final class OkHttpTransport implements HttpTransport {
     } else {
       what = "failed";
     }
-    String when = requestStarted
+    return new NetworkException(request + " " + what + when(requestStarted) + " (" + describe(e) + ")",
+        requestStarted, key, e);
+  }
+
+  private static String when(boolean requestStarted) {
+    return requestStarted
         ? " after the request started to be sent; the server may have received it"
         : " before the request was sent; the server cannot have received it";
-    return new NetworkException(request + " " + what + when + " (" + describe(e) + ")",
-        requestStarted, key, e);
   }
 
   /**

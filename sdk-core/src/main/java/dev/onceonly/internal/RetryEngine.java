@@ -277,6 +277,8 @@ public final class RetryEngine {
     private Route route = Route.UNKNOWN;
     private boolean mayHaveReached;
     private boolean serverHadKey;
+    /** The last failure of a POST: what left the outcome open, unlike a poll's "nothing stored". */
+    private @Nullable PaymentsException lastPostFailure;
 
     IdempotentCall(HttpRequest post, String key, @Nullable Instant keyFirstUsedAt, boolean callerKey) {
       super(key);
@@ -315,7 +317,14 @@ public final class RetryEngine {
       }
       attempts++;
       lastSent = next;
-      return next == Next.POST ? sendPost(now) : sendPoll();
+      Step step = next == Next.POST ? sendPost(now) : sendPoll();
+      if (step.retrying() != null) {
+        next = step.retrying().next();
+        if (lastSent == Next.POST) {
+          lastPostFailure = step.retrying().cause();
+        }
+      }
+      return step;
     }
 
     private Step sendPost(Instant now) {
@@ -418,7 +427,7 @@ public final class RetryEngine {
           throw step.failed();
         }
       }
-      PaymentsException cause = lastCause;
+      PaymentsException cause = lastPostFailure != null ? lastPostFailure : lastCause;
       if (mayHaveReached) {
         throw new OutcomeUnknownException(
             "The transfer's outcome is unknown (" + stopReason + "): the server may have received it. "

@@ -183,6 +183,7 @@ public final class RetryEngine {
     final @Nullable String key;
     int attempts;
     Next lastSent = Next.POST;
+    private boolean completed;
     @Nullable PaymentsException lastCause;
     String stopReason = "";
 
@@ -201,7 +202,7 @@ public final class RetryEngine {
       while (true) {
         Step step = attempt(clock.instant());
         if (step.done() != null) {
-          context.onComplete();
+          complete();
           return step.done();
         }
         if (step.failed() != null) {
@@ -220,12 +221,20 @@ public final class RetryEngine {
       }
     }
 
+    /** Tells resilience4j the call is over, once. */
+    void complete() {
+      if (!completed) {
+        completed = true;
+        context.onComplete();
+      }
+    }
+
     /** Chooses and takes the wait before the next attempt; false when the call must stop. */
     private boolean pause(Retrying r) {
       long delay = r.cause() instanceof NetworkException ? context.onError(r.cause()) : context.onResult(r);
       if (delay < 0) {
         if (!(r.cause() instanceof NetworkException)) {
-          context.onComplete(); // lets resilience4j count the exhausted call
+          complete(); // lets resilience4j count the exhausted call (it already did for an error)
         }
         stopReason = "after " + attempts + (attempts == 1 ? " attempt" : " attempts");
         notify(r, false, 0, sourceOf(r));
@@ -420,7 +429,7 @@ public final class RetryEngine {
         lastSent = Next.POLL;
         Step step = sendPoll();
         if (step.done() != null) {
-          context.onComplete();
+          complete();
           return step.done();
         }
         if (step.failed() != null) {

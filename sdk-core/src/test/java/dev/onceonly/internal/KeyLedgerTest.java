@@ -27,12 +27,14 @@ class KeyLedgerTest {
   @Test
   void forgetsKeysPastTheirWindowOnceItGrowsLarge() {
     for (int i = 0; i < 10_001; i++) {
-      ledger.recordSend(String.format("old-%012d", i), t0);
+      ledger.recordSend(String.format("old-%012d", i), t0); // the first scan finds nothing to drop
     }
-    ledger.recordSend("fresh-000000000001", t0.plus(Duration.ofHours(25)));
-    ledger.recordSend("fresh-000000000002", t0.plus(Duration.ofHours(25)));
+    Instant later = t0.plus(Duration.ofHours(25));
+    for (int i = 0; i < 10_001; i++) {
+      ledger.recordSend(String.format("new-%012d", i), later); // the ledger doubled: scanned again
+    }
 
-    assertNull(ledger.firstSent("old-000000000007", null));
-    assertEquals(t0.plus(Duration.ofHours(25)), ledger.firstSent("fresh-000000000001", null));
+    assertNull(ledger.firstSent("old-000000000007", null), "past its window: forgotten");
+    assertEquals(later, ledger.firstSent("new-000000000007", null));
   }
 }

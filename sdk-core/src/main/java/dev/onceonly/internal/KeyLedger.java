@@ -17,6 +17,7 @@ final class KeyLedger {
 
   private final ConcurrentHashMap<String, Instant> firstSent = new ConcurrentHashMap<>();
   private final Duration window;
+  private volatile int purgeAt = PURGE_THRESHOLD;
 
   KeyLedger(Duration window) {
     this.window = window;
@@ -35,9 +36,12 @@ final class KeyLedger {
   /** Records a send of {@code key} at {@code at}; keeps the earliest. */
   void recordSend(String key, Instant at) {
     firstSent.merge(key, at, (old, now) -> old.isBefore(now) ? old : now);
-    if (firstSent.size() > PURGE_THRESHOLD) {
+    int size = firstSent.size();
+    if (size > purgeAt) {
       Instant cutoff = at.minus(window);
       firstSent.values().removeIf(sent -> sent.isBefore(cutoff));
+      // Scan again only once the ledger has doubled, so a busy client pays O(1) per send.
+      purgeAt = Math.max(PURGE_THRESHOLD, 2 * firstSent.size());
     }
   }
 }

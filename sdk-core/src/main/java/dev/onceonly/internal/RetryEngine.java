@@ -183,6 +183,7 @@ public final class RetryEngine {
     final @Nullable String key;
     int attempts;
     Next lastSent = Next.POST;
+    private boolean completed;
     @Nullable PaymentsException lastCause;
     String stopReason = "";
 
@@ -201,7 +202,7 @@ public final class RetryEngine {
       while (true) {
         Step step = attempt(clock.instant());
         if (step.done() != null) {
-          context.onComplete();
+          complete();
           return step.done();
         }
         if (step.failed() != null) {
@@ -220,12 +221,20 @@ public final class RetryEngine {
       }
     }
 
+    /** Tells resilience4j the call is over, once. */
+    void complete() {
+      if (!completed) {
+        completed = true;
+        context.onComplete();
+      }
+    }
+
     /** Chooses and takes the wait before the next attempt; false when the call must stop. */
     private boolean pause(Retrying r) {
       long delay = r.cause() instanceof NetworkException ? context.onError(r.cause()) : context.onResult(r);
       if (delay < 0) {
         if (!(r.cause() instanceof NetworkException)) {
-          context.onComplete(); // lets resilience4j count the exhausted call
+          complete(); // lets resilience4j count the exhausted call (it already did for an error)
         }
         stopReason = "after " + attempts + (attempts == 1 ? " attempt" : " attempts");
         notify(r, false, 0, sourceOf(r));
@@ -277,6 +286,8 @@ public final class RetryEngine {
     private Route route = Route.UNKNOWN;
     private boolean mayHaveReached;
     private boolean serverHadKey;
+    /** The last failure of a POST: what left the outcome open, unlike a poll's "nothing stored". */
+    private @Nullable PaymentsException lastPostFailure;
 
     IdempotentCall(HttpRequest post, String key, @Nullable Instant keyFirstUsedAt, boolean callerKey) {
       super(key);
@@ -315,7 +326,14 @@ public final class RetryEngine {
       }
       attempts++;
       lastSent = next;
-      return next == Next.POST ? sendPost(now) : sendPoll();
+      Step step = next == Next.POST ? sendPost(now) : sendPoll();
+      if (step.retrying() != null) {
+        next = step.retrying().next();
+        if (lastSent == Next.POST) {
+          lastPostFailure = step.retrying().cause();
+        }
+      }
+      return step;
     }
 
     private Step sendPost(Instant now) {
@@ -411,14 +429,14 @@ public final class RetryEngine {
         lastSent = Next.POLL;
         Step step = sendPoll();
         if (step.done() != null) {
-          context.onComplete();
+          complete();
           return step.done();
         }
         if (step.failed() != null) {
           throw step.failed();
         }
       }
-      PaymentsException cause = lastCause;
+      PaymentsException cause = lastPostFailure != null ? lastPostFailure : lastCause;
       if (mayHaveReached) {
         throw new OutcomeUnknownException(
             "The transfer's outcome is unknown (" + stopReason + "): the server may have received it. "

@@ -1,0 +1,35 @@
+package dev.onceonly.resilience4j;
+
+import dev.onceonly.PaymentsClient;
+import dev.onceonly.internal.DefaultPaymentsClient;
+import io.github.resilience4j.retry.Retry;
+import java.util.Objects;
+
+/**
+ * The resilience4j {@link Retry} behind a client's retry engine, named {@code "onceonly"}.
+ *
+ * <p>Every attempt of every operation goes through it, so its event publisher
+ * ({@code retry.getEventPublisher().onRetry(...)}) and its metrics (for example with
+ * {@code TaggedRetryMetrics.ofIterable(List.of(retry)).bindTo(registry)} from
+ * {@code resilience4j-micrometer}) see what the client does. Use it to observe only: the
+ * engine's behaviour is set by {@link dev.onceonly.RetryPolicy}, not by this object. For the
+ * SDK's own view of each attempt (delay source, status, key), register a
+ * {@link dev.onceonly.RetryListener} on the client's builder instead.
+ */
+public final class Resilience4jRetry {
+
+  private Resilience4jRetry() {}
+
+  /**
+   * Returns the {@code Retry} of {@code client}.
+   *
+   * @throws IllegalArgumentException if the client was not built by this SDK
+   */
+  public static Retry of(PaymentsClient client) {
+    Objects.requireNonNull(client, "client");
+    if (client instanceof DefaultPaymentsClient c) {
+      return c.engine().retry();
+    }
+    throw new IllegalArgumentException("client was not built by OnceOnly: " + client.getClass().getName());
+  }
+}

@@ -1,0 +1,60 @@
+package dev.onceonly.internal;
+
+import dev.onceonly.Money;
+import dev.onceonly.RetryListener;
+import dev.onceonly.RetryPolicy;
+import dev.onceonly.http.HttpTransport;
+import dev.onceonly.transfers.TransferCreateParams;
+import java.net.URI;
+import java.time.Instant;
+import java.util.SplittableRandom;
+
+/** Shared test data and a way to build the engine and service over any transport. */
+final class Fixtures {
+  static final URI BASE = URI.create("https://api.example.test/");
+  static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+  static final String KEY = "19051a62-3403-11e6-ac61-9e71128cae77";
+
+  static final String TRANSFER = """
+      {"id":"74c9129b-d14a-e511-80da-0aa34a9b2388","status":"pending",
+       "amount":{"currency":"USD","value":"1337.00"},"created":"2026-11-23T10:15:30.123Z",
+       "metadata":{"invoice":"INV-42"},
+       "_links":{"self":{"href":"https://api.example.test/transfers/74c9129b-d14a-e511-80da-0aa34a9b2388"},
+                 "source":{"href":"https://api.example.test/funding-sources/707177c3-bf15-4e7e-b37c-55c3898d9bf4"},
+                 "destination":{"href":"https://api.example.test/funding-sources/04173e17-6398-4d36-a167-9d98c4b1f1c3"}}}""";
+
+  static String envelope(int status, String resource) {
+    return "{\"StatusCode\":\"" + status + "\",\"ContentLength\":\"" + resource.length()
+        + "\",\"ContentType\":\"application/json; charset=utf-8\",\"Date\":\"Wed, 13 Jan 2016 22:25:56 GMT\","
+        + "\"RequestURL\":\"https://api.example.test/transfers\",\"Resource\":" + resource + "}";
+  }
+
+  static TransferCreateParams params() {
+    return TransferCreateParams.builder()
+        .source("https://api.example.test/funding-sources/707177c3-bf15-4e7e-b37c-55c3898d9bf4")
+        .destination("https://api.example.test/funding-sources/04173e17-6398-4d36-a167-9d98c4b1f1c3")
+        .amount(Money.of("USD", "1337.00"))
+        .metadata("invoice", "INV-42")
+        .build();
+  }
+
+  /** An engine and service over {@code transport}, with a fake clock, a recording sleeper and a seeded jitter. */
+  static final class Harness {
+    final FakeClock clock = new FakeClock(T0);
+    final RecordingSleeper sleeper = new RecordingSleeper(clock);
+    final RetryEngine engine;
+    final DefaultTransferService transfers;
+
+    Harness(HttpTransport transport, RetryPolicy policy) {
+      this(transport, policy, RetryListener.NONE);
+    }
+
+    Harness(HttpTransport transport, RetryPolicy policy, RetryListener listener) {
+      ClientConfig config = new ClientConfig(BASE, "tok_secret", policy, listener, clock, sleeper);
+      this.engine = new RetryEngine(transport, config, new SplittableRandom(42));
+      this.transfers = new DefaultTransferService(engine, BASE);
+    }
+  }
+
+  private Fixtures() {}
+}

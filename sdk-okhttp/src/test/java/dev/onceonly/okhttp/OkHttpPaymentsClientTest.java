@@ -40,6 +40,8 @@ import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import mockwebserver3.SocketEffect;
 import mockwebserver3.junit5.StartStop;
+import okhttp3.Call;
+import okhttp3.EventListener;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -466,7 +468,14 @@ final class OkHttpPaymentsClientTest {
   @Test
   void theCallersClientKeepsItsInterceptorsAndGetsOurSettings() throws Exception {
     List<String> seen = new CopyOnWriteArrayList<>();
+    List<String> events = new CopyOnWriteArrayList<>();
     OkHttpClient theirs = new OkHttpClient.Builder()
+        .eventListener(new EventListener() {
+          @Override
+          public void callEnd(Call call) {
+            events.add("callEnd " + call.request().url().encodedPath());
+          }
+        })
         .connectTimeout(Duration.ofSeconds(60))
         .readTimeout(Duration.ofSeconds(60))
         .writeTimeout(Duration.ofSeconds(60))
@@ -487,6 +496,7 @@ final class OkHttpPaymentsClientTest {
 
     assertEquals(302, e.statusCode(), "redirects are not followed, even with the caller's client");
     assertEquals(List.of("1500/2500/2500"), seen, "our per-attempt timeouts, write = read");
+    assertEquals(List.of("callEnd /transfers/" + TRANSFER_ID), events, "their event listener still runs");
     RecordedRequest request = server.takeRequest();
     assertEquals("traced", request.getHeaders().get("X-Caller"));
     assertEquals("Bearer " + TOKEN, request.getHeaders().get("Authorization"));

@@ -193,7 +193,7 @@ public final class OkHttpTransport implements HttpTransport {
     ResponseBody body = response.body();
     long declared = body.contentLength();
     if (declared > maxResponseBytes) {
-      throw tooLarge(request, response.code(), key, "declares " + declared + " bytes");
+      throw tooLarge(request, response.code(), key, "declares " + declared + " bytes, more than");
     }
     BufferedSource source = body.source();
     Buffer buffer = new Buffer();
@@ -205,7 +205,7 @@ public final class OkHttpTransport implements HttpTransport {
     }
     if (buffer.size() > maxResponseBytes) {
       buffer.clear();
-      throw tooLarge(request, response.code(), key, "is larger");
+      throw tooLarge(request, response.code(), key, "has more bytes than");
     }
     return buffer.readByteArray();
   }
@@ -213,7 +213,7 @@ public final class OkHttpTransport implements HttpTransport {
   private InvalidResponseException tooLarge(
       HttpRequest request, int status, @Nullable String key, String detail) {
     return new InvalidResponseException("the response to " + request + " (HTTP " + status + ") " + detail
-        + " than the bound of maxResponseBytes = " + maxResponseBytes + " bytes; it was not read",
+        + " the bound of maxResponseBytes = " + maxResponseBytes + "; it was not read",
         status, key, null);
   }
 

@@ -100,6 +100,16 @@ class ApiErrorsTest {
   }
 
   @Test
+  void readsBothNestedErrorListsWhenABodyHasDwollaAndMangoPayFields() {
+    ApiErrors.ErrorBody error = parse(400, "{\"code\":\"ValidationError\",\"message\":\"Invalid request.\","
+        + "\"_embedded\":{\"errors\":[{\"message\":\"Invalid amount.\",\"path\":\"/amount/value\"}]},"
+        + "\"errors\":{\"Amount\":\"bad\"}}");
+
+    assertEquals("ValidationError", error.code());
+    assertEquals("Invalid request. (/amount/value: Invalid amount.)", error.message());
+  }
+
+  @Test
   void anHtmlPageFromAProxyBecomesStatusAndExcerpt() {
     String html = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
         + "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";

@@ -38,6 +38,19 @@ class HttpResponseTest {
   }
 
   @Test
+  void namesThatDifferOnlyInCaseAreOneHeader() {
+    Map<String, List<String>> headers = new java.util.LinkedHashMap<>();
+    headers.put("Link", List.of("<a>"));
+    headers.put("link", List.of("<b>"));
+
+    HttpResponse response = new HttpResponse(200, headers, HttpResponse.emptyBody());
+
+    assertEquals(1, response.headers().size());
+    assertEquals(List.of("<a>", "<b>"), response.headers().get("LINK"));
+    assertEquals(Optional.of("<a>"), response.header("link"));
+  }
+
+  @Test
   void headersAreCopiedAndUnmodifiable() {
     List<String> values = new ArrayList<>(List.of("3"));
     Map<String, List<String>> headers = new HashMap<>();

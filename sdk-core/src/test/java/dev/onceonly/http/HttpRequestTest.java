@@ -34,6 +34,16 @@ class HttpRequestTest {
   }
 
   @Test
+  void withHeaderReplacesAHeaderOfTheSameNameWhateverItsCase() {
+    HttpRequest request = post().withHeader("authorization", "Bearer old");
+
+    HttpRequest replaced = request.withHeader("Authorization", "Bearer new");
+
+    assertEquals(3, replaced.headers().size(), replaced.headers().toString());
+    assertEquals("Bearer new", replaced.headers().get("Authorization"));
+  }
+
+  @Test
   void headersAreCopiedAndUnmodifiable() {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Accept", "application/json");

@@ -25,9 +25,10 @@ public record HttpRequest(String method, String url, Map<String, String> headers
     headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
   }
 
-  /** A copy of this request with one more header (replacing one of the same name). */
+  /** A copy of this request with one more header (replacing one of the same name, in any case). */
   public HttpRequest withHeader(String name, String value) {
     Map<String, String> copy = new LinkedHashMap<>(headers);
+    copy.keySet().removeIf(existing -> existing.equalsIgnoreCase(name)); // HTTP names ignore case
     copy.put(name, value);
     return new HttpRequest(method, url, copy, body);
   }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * One HTTP response, fully read (and bounded in size) by the transport.
@@ -22,7 +23,9 @@ public record HttpResponse(int statusCode, Map<String, List<String>> headers, by
   public HttpResponse {
     Objects.requireNonNull(body, "body");
     Map<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-    headers.forEach((name, values) -> copy.put(name, List.copyOf(values)));
+    // names that differ only in case are one header: keep the values of both
+    headers.forEach((name, values) -> copy.merge(name, List.copyOf(values),
+        (earlier, later) -> Stream.concat(earlier.stream(), later.stream()).toList()));
     headers = Collections.unmodifiableMap(copy);
   }
 

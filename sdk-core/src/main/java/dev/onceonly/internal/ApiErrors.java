@@ -94,7 +94,10 @@ public final class ApiErrors {
           case "title" -> title = scalar(reader);
           case "detail" -> detail = scalar(reader);
           case "_embedded" -> firstNested = firstEmbeddedError(reader);
-          case "errors" -> firstNested = firstNested != null ? firstNested : firstMangoError(reader);
+          case "errors" -> {
+            String mangoError = firstMangoError(reader); // always read: the value must be consumed
+            firstNested = firstNested != null ? firstNested : mangoError;
+          }
           default -> reader.skipValue();
         }
       }

@@ -8,12 +8,28 @@ final class Excerpt {
   private Excerpt() {}
 
   static String of(String text, int max) {
-    String oneLine = text.replaceAll("\\s+", " ").strip();
-    return oneLine.length() <= max ? oneLine : oneLine.substring(0, max) + "…";
+    return bounded(oneLine(text), max, false);
   }
 
   static String of(byte[] body, int max) {
     int len = Math.min(body.length, max * 4);
-    return of(new String(body, 0, len, StandardCharsets.UTF_8), max);
+    while (len > 0 && len < body.length && (body[len] & 0xC0) == 0x80) {
+      len--; // never cut inside a UTF-8 sequence: the half would decode to U+FFFD
+    }
+    // A body cut before decoding is marked as cut even when its excerpt is short: an indented
+    // page can collapse to a few characters, which would otherwise read as the whole body.
+    return bounded(oneLine(new String(body, 0, len, StandardCharsets.UTF_8)), max, len < body.length);
+  }
+
+  private static String oneLine(String text) {
+    return text.replaceAll("\\s+", " ").strip();
+  }
+
+  private static String bounded(String oneLine, int max, boolean cut) {
+    if (oneLine.length() <= max) {
+      return cut ? oneLine + "…" : oneLine;
+    }
+    int end = max > 0 && Character.isHighSurrogate(oneLine.charAt(max - 1)) ? max - 1 : max;
+    return oneLine.substring(0, end) + "…"; // never half of a surrogate pair
   }
 }

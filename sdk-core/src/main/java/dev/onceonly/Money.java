@@ -50,9 +50,10 @@ public record Money(String currency, BigDecimal value) {
    * blanks are refused so that what the caller wrote is what the server receives.
    */
   static BigDecimal parseDecimal(String value) {
-    if (!value.matches("[0-9]+(\\.[0-9]+)?")) {
+    if (!value.matches("(0|[1-9][0-9]*)(\\.[0-9]+)?")) {
       throw new IllegalArgumentException(
-          "value must be a plain decimal string such as \"1337.00\", was: \"" + value + "\"");
+          "value must be a plain decimal string such as \"1337.00\" (no sign, exponent or leading zeros), was: \""
+              + value + "\"");
     }
     return new BigDecimal(value);
   }

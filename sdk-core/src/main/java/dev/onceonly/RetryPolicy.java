@@ -44,9 +44,8 @@ public final class RetryPolicy {
   }
 
   /**
-   * One attempt and no retries. If that attempt's outcome is unknown the client still makes one
-   * read of {@code GET /responses/{key}} before it throws {@link OutcomeUnknownException}: that
-   * read is safe and can turn an unknown outcome into an answer.
+   * One attempt and no retries: exactly one request per operation. If its outcome is unknown
+   * the client throws {@link OutcomeUnknownException} at once, with the key to resume with.
    */
   public static RetryPolicy none() {
     return NONE;

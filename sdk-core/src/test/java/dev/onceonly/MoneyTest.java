@@ -87,4 +87,12 @@ class MoneyTest {
     assertEquals("1337.00 USD", Money.of("USD", "1337.00").toString());
     assertEquals("1000 JPY", Money.of("JPY", new BigDecimal("1E+3")).toString());
   }
+
+  @Test
+  void refusesLeadingZerosSoWhatIsWrittenIsWhatIsSent() {
+    IllegalArgumentException e = assertThrows(
+        IllegalArgumentException.class, () -> Money.of("USD", "007"));
+    assertTrue(e.getMessage().contains("value"), e.getMessage());
+    assertEquals("0.50", Money.of("USD", "0.50").value().toPlainString());
+  }
 }

@@ -61,7 +61,10 @@ public final class ApiErrors {
     if (parsed != null) {
       return parsed;
     }
-    String text = body.length == 0 ? "(empty body)" : Excerpt.of(body, EXCERPT_CHARS);
+    String text = Excerpt.of(body, EXCERPT_CHARS);
+    if (text.isEmpty()) {
+      text = "(empty body)";
+    }
     return new ErrorBody(null, "HTTP " + status + ": " + text);
   }
 
@@ -121,7 +124,9 @@ public final class ApiErrors {
 
   private static @Nullable String problemMessage(@Nullable String title, @Nullable String detail) {
     if (title != null && detail != null) {
-      return title + ": " + detail;
+      // "You do not have enough credit. Your current balance is 30", not "credit.: Your".
+      boolean sentence = title.endsWith(".") || title.endsWith("!") || title.endsWith("?");
+      return title + (sentence ? " " : ": ") + detail;
     }
     return title != null ? title : detail;
   }

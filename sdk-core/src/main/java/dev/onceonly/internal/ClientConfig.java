@@ -53,6 +53,10 @@ public record ClientConfig(
     if (!("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme)) || uri.getHost() == null) {
       throw new IllegalArgumentException("baseUrl must be an absolute http(s) URL, was: \"" + baseUrl + "\"");
     }
+    if (uri.getRawUserInfo() != null) {
+      // Credentials go in bearerToken; and this message must not repeat them.
+      throw new IllegalArgumentException("baseUrl must not contain user info (credentials); use bearerToken");
+    }
     if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
       throw new IllegalArgumentException("baseUrl must not have a query or fragment, was: \"" + baseUrl + "\"");
     }

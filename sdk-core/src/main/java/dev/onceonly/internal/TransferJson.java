@@ -156,9 +156,11 @@ public final class TransferJson {
       throw new JsonProblem("amount needs a currency and a value");
     }
     try {
-      return Money.of(currency, new BigDecimal(value));
+      return Money.of(currency.toUpperCase(Locale.ROOT), new BigDecimal(value));
     } catch (NumberFormatException e) {
       throw new JsonProblem("amount.value is not a decimal number");
+    } catch (IllegalArgumentException e) {
+      throw new JsonProblem("amount is not a valid amount: " + e.getMessage());
     }
   }
 

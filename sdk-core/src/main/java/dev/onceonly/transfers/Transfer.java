@@ -31,6 +31,8 @@ public record Transfer(
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(amount, "amount");
     Objects.requireNonNull(created, "created");
-    metadata = Map.copyOf(metadata);
+    Objects.requireNonNull(metadata, "metadata");
+    // Keeps the server's order, so what a caller prints matches what it sent.
+    metadata = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadata));
   }
 }

@@ -264,4 +264,19 @@ class ApiErrorsTest {
     assertEquals(IdempotencyKeyReusedException.class, e.getClass());
     assertEquals(Optional.of(KEY), e.idempotencyKey());
   }
+
+  @Test
+  void joinsAProblemTitleThatIsASentenceWithItsDetailReadably() {
+    ApiErrors.ErrorBody error = ApiErrors.parse(403, ("{\"type\":\"https://example.test/probs/out-of-credit\","
+        + "\"title\":\"You do not have enough credit.\",\"detail\":\"Your current balance is 30.\"}")
+        .getBytes(StandardCharsets.UTF_8));
+    assertEquals(
+        "You do not have enough credit. Your current balance is 30.", error.message());
+  }
+
+  @Test
+  void aWhitespaceOnlyBodyReadsAsEmpty() {
+    assertEquals("HTTP 502: (empty body)",
+        ApiErrors.parse(502, " \r\n\t ".getBytes(StandardCharsets.UTF_8)).message());
+  }
 }

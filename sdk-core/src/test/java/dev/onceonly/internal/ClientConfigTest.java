@@ -90,4 +90,12 @@ class ClientConfigTest {
     assertEquals("bearerToken",
         assertThrows(NullPointerException.class, () -> ClientConfig.checkBearerToken(null)).getMessage());
   }
+
+  @Test
+  void refusesCredentialsInTheBaseUrlWithoutRepeatingThem() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ClientConfig.parseBaseUrl("https://user:s3cr3tpass@api.example.test/"));
+    assertTrue(e.getMessage().contains("baseUrl"), e.getMessage());
+    assertFalse(e.getMessage().contains("s3cr3tpass"), e.getMessage());
+  }
 }

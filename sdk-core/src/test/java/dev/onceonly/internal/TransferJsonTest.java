@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.List;
 
 import com.squareup.moshi.JsonReader;
 import dev.onceonly.Money;
@@ -322,5 +323,22 @@ class TransferJsonTest {
     String body = "{\"id\":\"t1\",\"amount\":{\"currency\":\"USD\",\"value\":\"1.00\"},\"created\":" + created + "}";
 
     assertThrows(TransferJson.JsonProblem.class, () -> decode(body));
+  }
+
+  @Test
+  void toleratesALowerCaseCurrencyFromTheServerAndKeepsMetadataOrder() {
+    Transfer t = TransferJson.decodeTransfer(("{\"id\":\"t\",\"status\":\"pending\","
+        + "\"amount\":{\"currency\":\"usd\",\"value\":\"1.00\"},\"created\":\"2026-11-23T10:15:30.123Z\","
+        + "\"metadata\":{\"z\":\"1\",\"a\":\"2\",\"m\":\"3\"}}").getBytes(StandardCharsets.UTF_8));
+    assertEquals("USD", t.amount().currency());
+    assertEquals(List.of("z", "a", "m"), List.copyOf(t.metadata().keySet()));
+  }
+
+  @Test
+  void aNegativeAmountFromTheServerIsAClearJsonProblem() {
+    TransferJson.JsonProblem e = assertThrows(TransferJson.JsonProblem.class,
+        () -> TransferJson.decodeTransfer(("{\"id\":\"t\",\"amount\":{\"currency\":\"USD\",\"value\":\"-1\"},"
+            + "\"created\":\"2026-11-23T10:15:30.123Z\"}").getBytes(StandardCharsets.UTF_8)));
+    assertTrue(e.getMessage().contains("amount"), e.getMessage());
   }
 }

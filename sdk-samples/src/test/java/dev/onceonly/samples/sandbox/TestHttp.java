@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import okio.Buffer;
 import org.jspecify.annotations.Nullable;
 
@@ -70,6 +71,10 @@ final class TestHttp {
       request.timeout(timeout);
     }
     return request.build();
+  }
+
+  CompletableFuture<HttpResponse<String>> postAsync(@Nullable String key, String body) {
+    return client.sendAsync(postRequest(key, body, null), HttpResponse.BodyHandlers.ofString());
   }
 
   HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {

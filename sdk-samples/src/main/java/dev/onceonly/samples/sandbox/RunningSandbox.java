@@ -21,12 +21,25 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A started sandbox: where it listens, what it did, and {@link #close()}.
  *
  * <p>Requests are served on a cached pool of daemon threads, so stalled or slow requests never
- * keep others waiting. Thread-safe. The owner must close it; closing ends open connections and
+ * keep others waiting. Loading this class sets the system property
+ * {@code sun.net.httpserver.nodelay} to {@code true} unless it is set (see the comment there:
+ * without it every answer is about 40 ms late). Thread-safe. The owner must close it; closing ends open connections and
  * interrupts requests that are processing or stalled.
  */
 public final class RunningSandbox implements AutoCloseable {
 
   private static final InetAddress LOOPBACK = loopback();
+  private static final String NODELAY = "sun.net.httpserver.nodelay";
+
+  static {
+    // The JDK HttpServer sends the head and the body of an answer as two TCP segments; with
+    // Nagle's algorithm on, the body waits for the ACK of the head, which the peer delays by up
+    // to 40 ms: about 45 ms per request instead of 2. The server reads this property once, when
+    // the JVM's first HttpServer is created; a value the user set is left alone.
+    if (System.getProperty(NODELAY) == null) {
+      System.setProperty(NODELAY, "true");
+    }
+  }
 
   private final HttpServer http;
   private final TcpFront front;

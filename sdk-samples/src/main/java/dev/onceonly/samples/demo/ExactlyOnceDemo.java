@@ -67,11 +67,16 @@ public final class ExactlyOnceDemo {
     Result result = demonstrate(options.get(), err);
     out.print(result.render());
     out.flush();
-    return result.sdk().exactlyOnce() ? 0 : 1;
+    return result.exitCode();
   }
 
   /** The two runs of one demonstration. */
   record Result(DemoOptions options, long seed, RunReport sdk, RunReport naive) {
+
+    /** 0 if the SDK made every transfer exactly once, else 1; the naive client's run never counts. */
+    int exitCode() {
+      return sdk.exactlyOnce() ? 0 : 1;
+    }
 
     /** The report, as printed. */
     String render() {

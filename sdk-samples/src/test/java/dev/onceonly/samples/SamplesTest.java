@@ -65,7 +65,7 @@ final class SamplesTest {
     String out = run(ResumeAfterOutcomeUnknownSample::main, sandbox.baseUrl());
 
     assertEquals(1, sandbox.transferCount());
-    assertEquals(1, sandbox.stats().replays());
+    assertTrue(sandbox.stats().replays() >= 1, "the resume was answered with a replay");
     SandboxTransfer made = sandbox.transfers().get(0);
     assertTrue(out.contains("The first call succeeded: transfer " + made.id()), out);
     assertTrue(out.contains("Resumed: transfer " + made.id()), out);

@@ -90,7 +90,7 @@ public final class ExactlyOnceDemo {
       f.line("holds %s of answers %d ms, past the %d ms read timeout, after committing.",
           percent(options.stallRate()), SdkCreateClient.STALL_TIME.toMillis(),
           SdkCreateClient.READ_TIMEOUT.toMillis());
-      f.line("Both clients: up to %d attempts per create, backoff %d-%d ms.",
+      f.line("Both clients: up to %d attempts per create, backoff %d-%d ms, warmed up unmeasured first.",
           SdkCreateClient.RETRY_POLICY.maxAttempts(), SdkCreateClient.RETRY_POLICY.initialBackoff().toMillis(),
           SdkCreateClient.RETRY_POLICY.maxBackoff().toMillis());
       f.line("");

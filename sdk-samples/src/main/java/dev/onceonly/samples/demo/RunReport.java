@@ -1,6 +1,5 @@
 package dev.onceonly.samples.demo;
 
-import dev.onceonly.samples.demo.ClientAnswer.Kind;
 import dev.onceonly.samples.sandbox.SandboxTransfer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -160,10 +159,5 @@ record RunReport(
     if (examples.size() < MAX_EXAMPLES) {
       examples.add(outcome.operationId() + " " + what);
     }
-  }
-
-  /** Counts the outcomes of one kind. */
-  static long count(List<Outcome> outcomes, Kind kind) {
-    return outcomes.stream().filter(o -> o.kind() == kind).count();
   }
 }

@@ -93,8 +93,9 @@ final class Workload {
     ExecutorService pool = Executors.newFixedThreadPool(threads, named(client.name()));
     AtomicInteger done = new AtomicInteger();
     long start = System.nanoTime();
-    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(named("progress"));
+    @Nullable ScheduledExecutorService ticker = null;
     if (progress != null) {
+      ticker = Executors.newSingleThreadScheduledExecutor(named("progress"));
       long every = progressEvery.toMillis();
       ticker.scheduleAtFixedRate(() -> progress.printf(Locale.ROOT, "  %s: %d/%d creates done, %.1f s%n",
           client.name(), done.get(), creates, (System.nanoTime() - start) / 1e9), every, every, TimeUnit.MILLISECONDS);
@@ -118,7 +119,9 @@ final class Workload {
     } catch (ExecutionException e) {
       throw new IllegalStateException("a create failed outside the client", e.getCause());
     } finally {
-      ticker.shutdownNow();
+      if (ticker != null) {
+        ticker.shutdownNow();
+      }
       pool.shutdownNow();
       pool.awaitTermination(1, TimeUnit.MINUTES);
     }

@@ -281,7 +281,8 @@ public final class NaiveTransferClient implements AutoCloseable {
     public Builder baseUrl(String baseUrl) {
       Objects.requireNonNull(baseUrl, "baseUrl");
       URI uri = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
-      if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+      boolean http = "http".equals(uri.getScheme()) || "https".equals(uri.getScheme());
+      if (!http || uri.getHost() == null) {
         throw new IllegalArgumentException("baseUrl must be an absolute http(s) URL, was: " + baseUrl);
       }
       this.baseUrl = uri;

@@ -123,11 +123,13 @@ public final class ExactlyOnceDemo {
     }
 
     private static String verdict(RunReport run) {
+      if (run.exactlyOnce() && run.outcomeUnknown() == 0) {
+        return run.client() + ": every transfer made exactly once.";
+      }
       if (run.exactlyOnce()) {
-        return run.client() + ": every transfer made exactly once"
-            + (run.outcomeUnknown() == 0 ? "." : "; " + run.outcomeUnknown()
-                + " left for the caller to resume with their key (" + run.outcomeUnknownOnServer()
-                + " of them made).");
+        return run.client() + ": nothing made twice, nothing lost; " + run.outcomeUnknown()
+            + " outcome(s) unknown, for the caller to resume with their keys (" + run.outcomeUnknownOnServer()
+            + " of them made so far).";
       }
       return String.format(Locale.ROOT, "%s: %d duplicate and %d lost transfers%s.", run.client(),
           run.duplicates(), run.lost(),

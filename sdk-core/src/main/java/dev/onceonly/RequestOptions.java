@@ -79,7 +79,7 @@ public final class RequestOptions {
     /**
      * When this key was first sent, by this or an earlier process. The client uses it to refuse
      * a key whose window has closed rather than let it create a second transfer. Within one
-     * process the client remembers this by itself.
+     * process the client remembers this by itself for every operation that ended in an exception.
      */
     public Builder keyFirstUsedAt(Instant keyFirstUsedAt) {
       this.keyFirstUsedAt = Objects.requireNonNull(keyFirstUsedAt, "keyFirstUsedAt");

@@ -6,10 +6,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * When this client first sent each idempotency key, so that a key resumed in the same process
- * is never sent past its window. Entries older than the window are dropped as the ledger grows:
- * the engine refuses those keys by the caller's {@code keyFirstUsedAt} or not at all, so an
- * unbounded map buys nothing. Thread-safe.
+ * When this client first sent each idempotency key whose operation ended without an answer (an
+ * exception the caller may resume from), so that a key resumed in the same process is never
+ * sent past its window. Operations that got their answer are not recorded: a busy client keeps
+ * only its failures here, not every key of the last 24 hours. Entries older than the window are
+ * dropped as the ledger grows: past it the engine refuses the key by the caller's
+ * {@code keyFirstUsedAt} or not at all, so keeping them buys nothing. Thread-safe.
  */
 final class KeyLedger {
 
@@ -31,6 +33,11 @@ final class KeyLedger {
       return callerSays;
     }
     return callerSays != null && callerSays.isBefore(recorded) ? callerSays : recorded;
+  }
+
+  /** How many keys are remembered. */
+  int size() {
+    return firstSent.size();
   }
 
   /** Records a send of {@code key} at {@code at}; keeps the earliest. */

@@ -96,6 +96,11 @@ public final class RetryEngine {
         .build());
   }
 
+  /** The keys this engine may be asked to resume (for tests). */
+  KeyLedger ledger() {
+    return ledger;
+  }
+
   /** The resilience4j {@code Retry} that counts this engine's attempts and publishes its events. */
   public Retry retry() {
     return retry;
@@ -281,8 +286,12 @@ public final class RetryEngine {
     private final HttpRequest poll;
     private final String idempotencyKey;
     private final boolean callerKey;
+    /** When the key was first used, by the ledger, the caller, or (if neither knows) now. */
+    private final Instant firstUse;
+    private final boolean keyUsedBefore;
     private final Instant keyExpiresAt;
     private final Instant lastSendable;
+    private boolean posted;
     private Next next = Next.POST;
     private Route route = Route.UNKNOWN;
     private boolean mayHaveReached;
@@ -299,7 +308,9 @@ public final class RetryEngine {
           Map.of("Accept", "application/json"), null);
       Instant now = clock.instant();
       Instant firstSent = ledger.firstSent(key, keyFirstUsedAt);
-      this.keyExpiresAt = (firstSent == null ? now : firstSent).plus(policy.keyWindow());
+      this.keyUsedBefore = firstSent != null;
+      this.firstUse = firstSent == null ? now : firstSent;
+      this.keyExpiresAt = firstUse.plus(policy.keyWindow());
       this.lastSendable = keyExpiresAt.minus(policy.keyExpiryMargin());
     }
 
@@ -312,7 +323,17 @@ public final class RetryEngine {
                 + "), and re-sending it could create a second transfer. Nothing was sent.",
             idempotencyKey, keyExpiresAt);
       }
-      return super.run();
+      try {
+        return super.run();
+      } catch (PaymentsException e) {
+        // The caller now holds a key it may resume with: remember when it was first used, so
+        // that a resume in this process is never sent past the window. Operations that ended
+        // with an answer are not recorded, which keeps the ledger as small as the failures.
+        if (posted || keyUsedBefore) {
+          ledger.recordSend(idempotencyKey, firstUse);
+        }
+        throw e;
+      }
     }
 
     @Override
@@ -338,7 +359,7 @@ public final class RetryEngine {
     }
 
     private Step sendPost(Instant now) {
-      ledger.recordSend(idempotencyKey, now);
+      posted = true;
       HttpResponse response;
       try {
         response = transport.execute(post);

@@ -134,4 +134,17 @@ class DeadlineAndKeyWindowTest {
 
     assertEquals("74c9129b-d14a-e511-80da-0aa34a9b2388", h.transfers.create(params()).id());
   }
+
+  @Test
+  void remembersOnlyTheKeysOfOperationsThatEndedWithoutAnAnswer() {
+    Fixtures.Harness h = new Fixtures.Harness(transport, RetryPolicy.defaults());
+    transport.then(answer(201, TRANSFER), answer(201, TRANSFER), readTimeout());
+    h.transfers.create(params());
+    h.transfers.create(params(), RequestOptions.builder().idempotencyKey(KEY).build());
+    assertEquals(0, h.engine.ledger().size(), "answered operations leave nothing behind");
+
+    assertThrows(OutcomeUnknownException.class, () -> h.transfers.create(params()));
+
+    assertEquals(1, h.engine.ledger().size(), "the key the caller may resume is remembered");
+  }
 }

@@ -27,6 +27,15 @@ import org.jspecify.annotations.Nullable;
  */
 public final class TransferJson {
 
+  // The names the reader looks for, matched against the bytes without making a String of each.
+  private static final JsonReader.Options TRANSFER_NAMES =
+      JsonReader.Options.of("id", "status", "amount", "created", "metadata", "_links");
+  private static final JsonReader.Options LINK_NAMES = JsonReader.Options.of("source", "destination");
+  private static final JsonReader.Options MONEY_NAMES = JsonReader.Options.of("currency", "value");
+  private static final JsonReader.Options HREF_NAME = JsonReader.Options.of("href");
+  private static final int[] NANOS_PER_DIGIT = {
+      100_000_000, 10_000_000, 1_000_000, 100_000, 10_000, 1_000, 100, 10, 1};
+
   private TransferJson() {}
 
   /**
@@ -89,28 +98,28 @@ public final class TransferJson {
     String destination = null;
     reader.beginObject();
     while (reader.hasNext()) {
-      switch (reader.nextName()) {
-        case "id" -> id = nextStringOrNull(reader);
-        case "status" -> status = parseStatus(nextStringOrNull(reader));
-        case "amount" -> amount = readMoney(reader);
-        case "created" -> created = parseInstant(nextStringOrNull(reader));
-        case "metadata" -> metadata = readStringMap(reader);
-        case "_links" -> {
+      switch (reader.selectName(TRANSFER_NAMES)) {
+        case 0 -> id = nextStringOrNull(reader);
+        case 1 -> status = parseStatus(nextStringOrNull(reader));
+        case 2 -> amount = readMoney(reader);
+        case 3 -> created = parseInstant(nextStringOrNull(reader));
+        case 4 -> metadata = readStringMap(reader);
+        case 5 -> {
           if (reader.peek() == JsonReader.Token.NULL) {
             reader.skipValue();
             break;
           }
           reader.beginObject();
           while (reader.hasNext()) {
-            switch (reader.nextName()) {
-              case "source" -> source = readHref(reader);
-              case "destination" -> destination = readHref(reader);
-              default -> reader.skipValue();
+            switch (reader.selectName(LINK_NAMES)) {
+              case 0 -> source = readHref(reader);
+              case 1 -> destination = readHref(reader);
+              default -> skipNameAndValue(reader);
             }
           }
           reader.endObject();
         }
-        default -> reader.skipValue();
+        default -> skipNameAndValue(reader);
       }
     }
     reader.endObject();
@@ -145,10 +154,10 @@ public final class TransferJson {
     String value = null;
     reader.beginObject();
     while (reader.hasNext()) {
-      switch (reader.nextName()) {
-        case "currency" -> currency = nextStringOrNull(reader);
-        case "value" -> value = nextStringOrNull(reader); // Moshi reads a number's exact text too
-        default -> reader.skipValue();
+      switch (reader.selectName(MONEY_NAMES)) {
+        case 0 -> currency = nextStringOrNull(reader);
+        case 1 -> value = nextStringOrNull(reader); // Moshi reads a number's exact text too
+        default -> skipNameAndValue(reader);
       }
     }
     reader.endObject();
@@ -164,9 +173,19 @@ public final class TransferJson {
     }
   }
 
+  /** A name {@code selectName} did not match, and its value: a field this SDK does not read. */
+  private static void skipNameAndValue(JsonReader reader) throws IOException {
+    reader.skipName();
+    reader.skipValue();
+  }
+
   private static Instant parseInstant(@Nullable String value) {
     if (value == null) {
       throw new JsonProblem("created is null");
+    }
+    Instant common = parseCommonUtc(value);
+    if (common != null) {
+      return common;
     }
     try {
       return Instant.parse(value);
@@ -179,6 +198,50 @@ public final class TransferJson {
     }
   }
 
+  /**
+   * The form servers send almost always, {@code 2026-11-23T10:15:30.123Z}: a 4-digit year, an
+   * upper-case {@code T}, seconds, 0 to 9 fraction digits and {@code Z}, in valid ranges. Read
+   * by hand because {@code Instant.parse} allocates about a kilobyte per call; the result is the
+   * one {@code Instant.parse} gives. Anything else (offsets, lower case, a leap second, an
+   * invalid date) returns {@code null} and is left to the general parsers.
+   */
+  static @Nullable Instant parseCommonUtc(String v) {
+    int n = v.length();
+    if (n < 20 || n > 30 || n == 21 || v.charAt(n - 1) != 'Z' || v.charAt(4) != '-' || v.charAt(7) != '-'
+        || v.charAt(10) != 'T' || v.charAt(13) != ':' || v.charAt(16) != ':' || (n > 20 && v.charAt(19) != '.')) {
+      return null;
+    }
+    int year = digits(v, 0, 4);
+    int month = digits(v, 5, 2);
+    int day = digits(v, 8, 2);
+    int hour = digits(v, 11, 2);
+    int minute = digits(v, 14, 2);
+    int second = digits(v, 17, 2);
+    int fractionDigits = n > 20 ? n - 21 : 0;
+    int fraction = fractionDigits == 0 ? 0 : digits(v, 20, fractionDigits);
+    if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
+        || second < 0 || second > 59 || fraction < 0
+        || day > java.time.Month.of(month).length(java.time.Year.isLeap(year))) {
+      return null;
+    }
+    long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
+    long nanos = fractionDigits == 0 ? 0 : (long) fraction * NANOS_PER_DIGIT[fractionDigits - 1];
+    return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3_600L + minute * 60L + second, nanos);
+  }
+
+  /** The value of {@code count} ASCII digits at {@code from}, or -1 if any is not one. */
+  private static int digits(String v, int from, int count) {
+    int value = 0;
+    for (int i = from; i < from + count; i++) {
+      char c = v.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
+  }
+
   private static @Nullable String readHref(JsonReader reader) throws IOException {
     if (reader.peek() == JsonReader.Token.NULL) {
       return reader.nextNull();
@@ -186,10 +249,10 @@ public final class TransferJson {
     String href = null;
     reader.beginObject();
     while (reader.hasNext()) {
-      if (reader.nextName().equals("href")) {
+      if (reader.selectName(HREF_NAME) == 0) {
         href = nextStringOrNull(reader);
       } else {
-        reader.skipValue();
+        skipNameAndValue(reader);
       }
     }
     reader.endObject();

@@ -277,7 +277,8 @@ public final class RetryEngine {
 
   private final class IdempotentCall extends Call {
     private final HttpRequest post;
-    private final HttpRequest poll;
+    /** {@code GET /responses/{key}}, made when first needed: most operations never poll. */
+    private @Nullable HttpRequest poll;
     private final String idempotencyKey;
     private final boolean callerKey;
     private final Instant keyExpiresAt;
@@ -294,8 +295,6 @@ public final class RetryEngine {
       this.post = post;
       this.idempotencyKey = key;
       this.callerKey = callerKey;
-      this.poll = new HttpRequest("GET", baseUrl.resolve("responses/" + key).toString(),
-          Map.of("Accept", "application/json"), null);
       Instant now = clock.instant();
       Instant firstSent = ledger.firstSent(key, keyFirstUsedAt);
       this.keyExpiresAt = (firstSent == null ? now : firstSent).plus(policy.keyWindow());
@@ -379,10 +378,18 @@ public final class RetryEngine {
       return mayHaveReached || callerKey ? ReplayStatus.UNKNOWN : ReplayStatus.ORIGINAL;
     }
 
+    private HttpRequest poll() {
+      if (poll == null) {
+        poll = new HttpRequest("GET", baseUrl.resolve("responses/" + idempotencyKey).toString(),
+            Map.of("Accept", "application/json"), null);
+      }
+      return poll;
+    }
+
     private Step sendPoll() {
       HttpResponse response;
       try {
-        response = transport.execute(poll);
+        response = transport.execute(poll());
       } catch (NetworkException e) {
         return Step.retry(new Retrying(withKey(e), 0, null, false, Next.POLL));
       } catch (PaymentsException e) {
@@ -418,7 +425,7 @@ public final class RetryEngine {
 
     @Override
     String describe(Next sent) {
-      return sent == Next.POLL ? poll.toString() : post.toString();
+      return sent == Next.POLL ? poll().toString() : post.toString();
     }
 
     @Override

@@ -42,7 +42,7 @@ final class DefaultTransferService implements TransferService {
     // One key and one body per logical operation: every attempt re-sends these very bytes.
     String key = options.idempotencyKey().orElseGet(() -> UUID.randomUUID().toString());
     byte[] body = TransferJson.encodeCreate(params);
-    Map<String, String> headers = new LinkedHashMap<>(4);
+    Map<String, String> headers = new LinkedHashMap<>(8); // room for 4 without a resize
     headers.put("Content-Type", "application/json");
     headers.put("Accept", "application/json");
     headers.put("Idempotency-Key", key);

@@ -111,15 +111,24 @@ public final class TransferJson {
       ascii("}");
     }
 
+    /** Writes {@code text}, which is ASCII (the JSON punctuation and names, the escapes). */
+    @SuppressWarnings("deprecation") // getBytes(int, int, byte[], int): each char's low byte, right for ASCII
     private void ascii(String text) {
-      for (int i = 0; i < text.length(); i++) {
-        put(text.charAt(i));
+      if (!counting) {
+        text.getBytes(0, text.length(), out, size);
       }
+      size += text.length();
     }
 
     private void string(String value) {
-      put('"');
       int length = value.length();
+      if (isPlainAscii(value, length)) { // the usual case: copied as it is, in one go
+        put('"');
+        ascii(value);
+        put('"');
+        return;
+      }
+      put('"');
       for (int i = 0; i < length; i++) {
         char c = value.charAt(i);
         if (c < 0x80) {
@@ -155,6 +164,17 @@ public final class TransferJson {
         }
       }
       put('"');
+    }
+
+    /** Whether every char of {@code value} is ASCII that JSON takes unescaped. */
+    private static boolean isPlainAscii(String value, int length) {
+      for (int i = 0; i < length; i++) {
+        char c = value.charAt(i);
+        if (c >= 0x80 || ESCAPES[c] != null) {
+          return false;
+        }
+      }
+      return true;
     }
 
     private void put(int b) {

@@ -40,7 +40,8 @@ import org.jspecify.annotations.Nullable;
  *       {@code 500/502/503/504}: the same, and the outcome is uncertain;
  *   <li>{@code 409}: the server has the key. In progress: wait, then poll
  *       {@code GET /responses/{key}}, or re-POST once the server has shown it has no such route.
- *       {@code idempotent_creation_conflict}: fetch the stored answer at once;
+ *       {@code idempotent_creation_conflict}: fetch the stored answer at once, and while that
+ *       route has nothing stored yet, wait and read it again;
  *   <li>{@code 2xx}: success, a replay if the server says so;
  *   <li>{@code 422}, {@code 417}, a {@code 400} with an idempotency code, any other {@code 4xx}:
  *       fail at once.
@@ -413,11 +414,14 @@ public final class RetryEngine {
       return switch (status) {
         case 408, 429, 500, 502, 503, 504 -> Step.retry(retryAfterAnswer(error, response, Next.POLL));
         default -> {
-          // 404: nothing stored (not yet, or no such route); 405, 501 or anything else: no
-          // usable route. Either way the same POST with the same key is the way on.
-          if (route != Route.PRESENT || status != 404) {
-            route = Route.ABSENT;
+          if (status == 404 && route == Route.PRESENT) {
+            // The route exists (the server pointed us to it), so 404 means "not stored yet":
+            // the server is still working. Wait, then read again; a read cannot create anything.
+            yield Step.retry(retryAfterAnswer(error, response, Next.POLL));
           }
+          // 404: nothing stored, or no such route; 405, 501 or anything else: no usable route.
+          // Either way the same POST with the same key is the way on.
+          route = Route.ABSENT;
           yield Step.retry(new Retrying(error, status, null, true, Next.POST));
         }
       };

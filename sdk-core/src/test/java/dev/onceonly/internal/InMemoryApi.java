@@ -145,7 +145,8 @@ final class InMemoryApi implements HttpTransport {
     HttpResponse r = switch (dialect) {
       case FULL -> error(409, "idempotency_request_in_progress", "A request with this key is still being processed.");
       case DWOLLA -> error(409, "Conflict", "in progress");
-      case MANGOPAY -> mango(409, "idempotent_request_in_progress", "still processing");
+      // MangoPay blocks every reuse of a key with the same answer, finished or not.
+      case MANGOPAY -> mango(409, "idempotent_creation_conflict", "A resource has already been created with this Idempotency Key");
       case IETF -> problem(409, "https://example.test/problems/idempotency-in-progress", "In progress");
     };
     return withHeader(r, "Retry-After", "1");

@@ -105,6 +105,20 @@ class ServerVariantsTest {
     assertEquals(ReplayStatus.REPLAYED, result.replay());
   }
 
+  @Test
+  void aServerThatSaysDoneWhileStillWorkingIsWaitedOutNotHammered() {
+    InMemoryApi api = new InMemoryApi(Dialect.MANGOPAY, Fault.slow(4));
+    Fixtures.Harness h = new Fixtures.Harness(api, POLICY);
+
+    OperationResult<Transfer> result = h.transfers.createWithResult(params(), OWN_KEY);
+
+    assertEquals(1, api.transfers.size());
+    assertEquals(ReplayStatus.REPLAYED, result.replay());
+    long waits = h.sleeper.sleeps.stream().filter(d -> !d.isZero()).count();
+    assertTrue(waits >= result.attempts() / 2,
+        "a poll that finds nothing stored yet is followed by a wait: " + h.sleeper.sleeps + " for " + api.requests.size() + " requests");
+  }
+
   @ParameterizedTest
   @EnumSource(value = Dialect.class, names = {"FULL", "DWOLLA", "IETF"})
   void aKeyReusedWithAnotherBodyFailsAtOnce(Dialect dialect) {

@@ -8,9 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
@@ -31,15 +35,28 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *       doing the work; the SDK with {@code /responses}, the SDK with re-POST as its only
  *       recovery, and a naive client, counted from the sandbox's records.
  * </ol>
- * Flags: {@code --quick} (short iterations, for trying the harness, not for numbers),
+ * Flags: {@code --quick} (one short round, for trying the harness, not for numbers),
  * {@code --overhead-only}, {@code --faults-only}. The tables go to standard output and to
  * {@code target/bench-report.md}.
  */
 public final class BenchMain {
 
+  private static final int ROUNDS = 4;
+  private static final int WARMUPS = 2;
+  private static final int MEASUREMENTS = 3;
   private static final int FAULT_OPERATIONS = 1000;
   private static final int FAULT_THREADS = 8;
   private static final long FAULT_SEED = 42;
+
+  /** One measured setting: a JMH mode and a thread count. */
+  private record Setting(String name, Mode mode, TimeUnit unit, int threads) {}
+
+  private static final List<Setting> SETTINGS = List.of(
+      new Setting("throughput, 1 thread (ops/s)", Mode.Throughput, TimeUnit.SECONDS, 1),
+      new Setting("throughput, 16 threads (ops/s)", Mode.Throughput, TimeUnit.SECONDS, 16),
+      new Setting("average latency, 1 thread (µs/op)", Mode.AverageTime, TimeUnit.MICROSECONDS, 1));
+
+  private record Score(double score, double alloc) {}
 
   private BenchMain() {}
 
@@ -51,11 +68,11 @@ public final class BenchMain {
     StringBuilder report = new StringBuilder();
     report.append("Load before: ").append(loadAverage()).append('\n');
     if (overhead) {
-      report.append('\n').append(overhead(quick)).append("Load after the overhead part: ")
+      report.append('\n').append(overhead(quick)).append("\nLoad after the overhead part: ")
           .append(loadAverage()).append('\n');
     }
     if (faults) {
-      report.append('\n').append(underFaults(quick)).append("Load after the fault part: ")
+      report.append('\n').append(underFaults(quick)).append("\nLoad after the fault part: ")
           .append(loadAverage()).append('\n');
     }
     System.out.println();
@@ -66,54 +83,103 @@ public final class BenchMain {
     System.out.println("Written to " + out.toAbsolutePath());
   }
 
+  /**
+   * Runs each setting in {@link #ROUNDS} rounds of one raw fork and one SDK fork, in alternating
+   * order, so that the two forks compared in a round ran within seconds of each other: on a
+   * shared machine the load drifts over minutes, and a ratio of forks minutes apart measures the
+   * drift. Reports per setting the median of the scores and the median of the per-round ratios.
+   */
   private static String overhead(boolean quick) throws RunnerException {
-    ChainedOptionsBuilder base = new OptionsBuilder()
-        .include(CreateOverhead.class.getName() + "\\.(rawOkHttp|sdkCreate)$")
-        .addProfiler(GCProfiler.class)
-        .shouldFailOnError(true)
-        .forks(1);
-    if (quick) {
-      base.warmupIterations(1).warmupTime(TimeValue.seconds(1))
-          .measurementIterations(2).measurementTime(TimeValue.seconds(1));
+    int rounds = quick ? 1 : ROUNDS;
+    Map<Setting, List<Score>> raw = new LinkedHashMap<>();
+    Map<Setting, List<Score>> sdk = new LinkedHashMap<>();
+    for (int round = 0; round < rounds; round++) {
+      for (Setting setting : SETTINGS) {
+        List<String> order = round % 2 == 0 ? List.of("rawOkHttp", "sdkCreate") : List.of("sdkCreate", "rawOkHttp");
+        for (String benchmark : order) {
+          Score score = trial(benchmark, setting, quick);
+          (benchmark.equals("rawOkHttp") ? raw : sdk).computeIfAbsent(setting, k -> new ArrayList<>()).add(score);
+        }
+      }
     }
-    Scores one = Scores.of(new Runner(new OptionsBuilder().parent(base.build())
-        .mode(Mode.Throughput).timeUnit(TimeUnit.SECONDS).threads(1).build()).run());
-    Scores sixteen = Scores.of(new Runner(new OptionsBuilder().parent(base.build())
-        .mode(Mode.Throughput).timeUnit(TimeUnit.SECONDS).threads(16).build()).run());
-    Scores latency = Scores.of(new Runner(new OptionsBuilder().parent(base.build())
-        .mode(Mode.AverageTime).timeUnit(TimeUnit.MICROSECONDS).threads(1).build()).run());
 
     StringBuilder t = new StringBuilder();
     t.append("### Overhead: create against raw OkHttp (no faults)\n\n");
-    t.append("| | raw OkHttp | SDK create | SDK / raw | target |\n");
-    t.append("|---|---:|---:|---:|---|\n");
-    t.append(row("throughput, 1 thread (ops/s)", one.raw, one.sdk, "%,.0f", ""));
-    t.append(row("throughput, 16 threads (ops/s)", sixteen.raw, sixteen.sdk, "%,.0f", "≥ 0.97×"));
-    t.append(row("average latency, 1 thread (µs/op)", latency.raw, latency.sdk, "%,.1f", "≤ 1.03×"));
-    t.append(allocRow("allocated per create, 1 thread (B/op)", one));
-    t.append(allocRow("allocated per create, 16 threads (B/op)", sixteen));
-    t.append("\nScores are JMH's mean ± its 99.9% interval over the measurement iterations of one fork;"
-        + " allocation is `gc.alloc.rate.norm` (all threads of the fork, the loopback server included,"
-        + " divided by the creates).\n");
+    t.append("| | raw OkHttp | SDK create | SDK / raw | SDK / raw per round | target |\n");
+    t.append("|---|---:|---:|---:|---|---|\n");
+    for (Setting setting : SETTINGS) {
+      List<Score> r = raw.get(setting);
+      List<Score> s = sdk.get(setting);
+      List<Double> ratios = new ArrayList<>();
+      for (int i = 0; i < r.size(); i++) {
+        ratios.add(s.get(i).score() / r.get(i).score());
+      }
+      String format = setting.mode() == Mode.Throughput ? "%,.0f" : "%,.1f";
+      String target = setting.mode() == Mode.AverageTime ? "≤ 1.03×" : setting.threads() == 16 ? "≥ 0.97×" : "";
+      t.append("| ").append(setting.name())
+          .append(" | ").append(String.format(Locale.ROOT, format, median(r, Score::score)))
+          .append(" | ").append(String.format(Locale.ROOT, format, median(s, Score::score)))
+          .append(" | ").append(String.format(Locale.ROOT, "%.3f×", median(ratios, x -> x)))
+          .append(" | ").append(ratios.stream().map(x -> String.format(Locale.ROOT, "%.3f", x))
+              .collect(Collectors.joining(", ")))
+          .append(" | ").append(target).append(" |\n");
+    }
+    for (Setting setting : SETTINGS) {
+      if (setting.mode() != Mode.Throughput) {
+        continue;
+      }
+      double rawAlloc = median(raw.get(setting), Score::alloc);
+      double sdkAlloc = median(sdk.get(setting), Score::alloc);
+      t.append("| allocated per create, ").append(setting.threads())
+          .append(setting.threads() == 1 ? " thread" : " threads").append(" (B/op)")
+          .append(" | ").append(String.format(Locale.ROOT, "%,.0f", rawAlloc))
+          .append(" | ").append(String.format(Locale.ROOT, "%,.0f", sdkAlloc))
+          .append(" | ").append(String.format(Locale.ROOT, "%+,.0f B", sdkAlloc - rawAlloc))
+          .append(" | | ≤ +1,024 B |\n");
+    }
+    t.append('\n').append(rounds).append(rounds == 1 ? " round" : " rounds")
+        .append(" per setting, each a raw fork and an SDK fork back to back (the order alternating by round);"
+            + " per fork ")
+        .append(quick ? 1 : WARMUPS).append(" warmup and ").append(quick ? 1 : MEASUREMENTS)
+        .append(" measurement iterations of 1 s. Scores are medians over the rounds of each fork's mean;"
+            + " the ratio is the median of the per-round ratios. Allocation is JMH's `gc.alloc.rate.norm`"
+            + " (all threads of the fork, the loopback server included, per create), median over the rounds.\n");
     return t.toString();
   }
 
-  private static String row(String what, Score raw, Score sdk, String format, String target) {
-    return "| " + what + " | " + raw.format(format) + " | " + sdk.format(format) + " | "
-        + String.format(Locale.ROOT, "%.3f×", sdk.score / raw.score) + " | " + target + " |\n";
+  private static Score trial(String benchmark, Setting setting, boolean quick) throws RunnerException {
+    ChainedOptionsBuilder options = new OptionsBuilder()
+        .include(CreateOverhead.class.getName() + "\\." + benchmark + "$")
+        .addProfiler(GCProfiler.class)
+        .shouldFailOnError(true)
+        .forks(1)
+        .mode(setting.mode())
+        .timeUnit(setting.unit())
+        .threads(setting.threads())
+        .warmupIterations(quick ? 1 : WARMUPS)
+        .warmupTime(TimeValue.seconds(1))
+        .measurementIterations(quick ? 1 : MEASUREMENTS)
+        .measurementTime(TimeValue.seconds(1));
+    Collection<RunResult> results = new Runner(options.build()).run();
+    if (results.size() != 1) {
+      throw new IllegalStateException("expected one result for " + benchmark + ", got " + results.size());
+    }
+    RunResult r = results.iterator().next();
+    Result<?> primary = r.getPrimaryResult();
+    Result<?> alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
+    return new Score(primary.getScore(), alloc == null ? Double.NaN : alloc.getScore());
   }
 
-  private static String allocRow(String what, Scores scores) {
-    return "| " + what + " | " + String.format(Locale.ROOT, "%,.0f", scores.raw.alloc) + " | "
-        + String.format(Locale.ROOT, "%,.0f", scores.sdk.alloc) + " | "
-        + String.format(Locale.ROOT, "%+,.0f B", scores.sdk.alloc - scores.raw.alloc) + " | ≤ +1,024 B |\n";
+  private static <T> double median(List<T> values, ToDoubleFunction<T> f) {
+    double[] sorted = values.stream().mapToDouble(f).sorted().toArray();
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
   private static String underFaults(boolean quick) throws InterruptedException {
     int operations = quick ? 200 : FAULT_OPERATIONS;
     Faults lossy = Faults.builder().dropRate(0.2).build();
     List<FaultRun.Result> results = new ArrayList<>();
-    List<String> checks = new ArrayList<>();
 
     Creators.Sdk[] sdk = new Creators.Sdk[2];
     results.add(FaultRun.run("sdk", new FaultRun.Plan(operations, FAULT_THREADS, Dialect.FULL, lossy, FAULT_SEED),
@@ -122,8 +188,6 @@ public final class BenchMain {
         url -> sdk[1] = new Creators.Sdk(url)));
     results.add(FaultRun.run("naive", new FaultRun.Plan(operations, FAULT_THREADS, Dialect.FULL, lossy, FAULT_SEED),
         Creators.Naive::new));
-    checks.add("requests the SDK reported (OperationResult.attempts): " + sdk[0].reportedAttempts.sum()
-        + " (full), " + sdk[1].reportedAttempts.sum() + " (ietf)");
 
     StringBuilder t = new StringBuilder();
     t.append("### Under faults: 20% of answers lost after the work (sandbox, ")
@@ -138,8 +202,9 @@ public final class BenchMain {
           r.p50Millis(), r.p99Millis(), r.responsesLost(), r.transfersCreated(), r.duplicateTransfers(),
           r.operationsDuplicated()));
     }
-    t.append("\nCounts are the sandbox's (`stats()`, `duplicatedOperations()`); ")
-        .append(String.join("; ", checks)).append(".\n");
+    t.append("\nCounts are the sandbox's (`stats()`, `duplicatedOperations()`); as a check, the requests the SDK"
+        + " itself reported (`OperationResult.attempts()`): ").append(sdk[0].reportedAttempts.sum())
+        .append(" (full), ").append(sdk[1].reportedAttempts.sum()).append(" (ietf).\n");
     return t.toString();
   }
 
@@ -157,34 +222,6 @@ public final class BenchMain {
       return Files.readString(Path.of("/proc/loadavg")).strip() + " (1, 5, 15 min; running/total; last pid)";
     } catch (IOException e) {
       return "unknown";
-    }
-  }
-
-  private record Score(double score, double error, double alloc) {
-    String format(String format) {
-      return String.format(Locale.ROOT, format + " ± " + format, score, error);
-    }
-  }
-
-  private record Scores(Score raw, Score sdk) {
-    static Scores of(Collection<RunResult> results) {
-      Score raw = null;
-      Score sdk = null;
-      for (RunResult r : results) {
-        Result<?> primary = r.getPrimaryResult();
-        Result<?> alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
-        Score score = new Score(primary.getScore(), primary.getScoreError(),
-            alloc == null ? Double.NaN : alloc.getScore());
-        if (r.getParams().getBenchmark().endsWith("rawOkHttp")) {
-          raw = score;
-        } else {
-          sdk = score;
-        }
-      }
-      if (raw == null || sdk == null) {
-        throw new IllegalStateException("JMH did not run both benchmarks");
-      }
-      return new Scores(raw, sdk);
     }
   }
 }

@@ -16,12 +16,12 @@ import java.util.regex.Pattern;
  */
 public record Money(String currency, BigDecimal value) {
 
-  private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+  private static final Pattern PLAIN_DECIMAL = Pattern.compile("(0|[1-9][0-9]*)(\\.[0-9]+)?");
 
   public Money {
     Objects.requireNonNull(currency, "currency");
     Objects.requireNonNull(value, "value");
-    if (!CURRENCY.matcher(currency).matches()) {
+    if (!isCurrencyCode(currency)) {
       throw new IllegalArgumentException(
           "currency must be a three-letter upper-case ISO 4217 code, was: " + currency);
     }
@@ -50,12 +50,26 @@ public record Money(String currency, BigDecimal value) {
    * blanks are refused so that what the caller wrote is what the server receives.
    */
   static BigDecimal parseDecimal(String value) {
-    if (!value.matches("(0|[1-9][0-9]*)(\\.[0-9]+)?")) {
+    if (!PLAIN_DECIMAL.matcher(value).matches()) {
       throw new IllegalArgumentException(
           "value must be a plain decimal string such as \"1337.00\" (no sign, exponent or leading zeros), was: \""
               + value + "\"");
     }
     return new BigDecimal(value);
+  }
+
+  /** Three letters {@code A-Z}; checked by hand, as every decoded transfer makes a {@code Money}. */
+  private static boolean isCurrencyCode(String currency) {
+    if (currency.length() != 3) {
+      return false;
+    }
+    for (int i = 0; i < 3; i++) {
+      char c = currency.charAt(i);
+      if (c < 'A' || c > 'Z') {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override

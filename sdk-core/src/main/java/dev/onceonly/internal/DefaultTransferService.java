@@ -22,6 +22,8 @@ import org.jspecify.annotations.Nullable;
 final class DefaultTransferService implements TransferService {
 
   private static final Map<String, String> GET_HEADERS = Map.of("Accept", "application/json");
+  /** Holds the headers every create sends before its key, in this order. */
+  private static final HttpRequest POST_HEADERS = new HttpRequest("POST", "/transfers", postHeaders(), null);
 
   private final RetryEngine engine;
   private final URI baseUrl;
@@ -42,11 +44,9 @@ final class DefaultTransferService implements TransferService {
     // One key and one body per logical operation: every attempt re-sends these very bytes.
     String key = options.idempotencyKey().orElseGet(() -> UUID.randomUUID().toString());
     byte[] body = TransferJson.encodeCreate(params);
-    Map<String, String> headers = new LinkedHashMap<>(4);
-    headers.put("Content-Type", "application/json");
-    headers.put("Accept", "application/json");
-    headers.put("Idempotency-Key", key);
-    HttpRequest post = new HttpRequest("POST", transfersUrl, headers, body);
+    // The constant headers are shared (a request's headers are immutable); the key goes last.
+    HttpRequest post = new HttpRequest("POST", transfersUrl, POST_HEADERS.headers(), body)
+        .withHeader("Idempotency-Key", key);
 
     RetryEngine.Completed created = engine.executeIdempotent(
         post, key, options.keyFirstUsedAt().orElse(null), options.idempotencyKey().isPresent());
@@ -110,6 +110,13 @@ final class DefaultTransferService implements TransferService {
           "the server's " + response.statusCode() + " answer is not a transfer: " + e.getMessage() + hint,
           response.statusCode(), key, e);
     }
+  }
+
+  private static Map<String, String> postHeaders() {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Content-Type", "application/json");
+    headers.put("Accept", "application/json");
+    return headers;
   }
 
   private static boolean isBlank(byte[] body) {

@@ -283,7 +283,8 @@ public final class RetryEngine {
 
   private final class IdempotentCall extends Call {
     private final HttpRequest post;
-    private final HttpRequest poll;
+    /** {@code GET /responses/{key}}, made when first needed: most operations never poll. */
+    private @Nullable HttpRequest poll;
     private final String idempotencyKey;
     private final boolean callerKey;
     /** When the key was first used, by the ledger, the caller, or (if neither knows) now. */
@@ -304,8 +305,6 @@ public final class RetryEngine {
       this.post = post;
       this.idempotencyKey = key;
       this.callerKey = callerKey;
-      this.poll = new HttpRequest("GET", baseUrl.resolve("responses/" + key).toString(),
-          Map.of("Accept", "application/json"), null);
       Instant now = clock.instant();
       Instant firstSent = ledger.firstSent(key, keyFirstUsedAt);
       this.keyUsedBefore = firstSent != null;
@@ -401,10 +400,18 @@ public final class RetryEngine {
       return mayHaveReached || callerKey ? ReplayStatus.UNKNOWN : ReplayStatus.ORIGINAL;
     }
 
+    private HttpRequest poll() {
+      if (poll == null) {
+        poll = new HttpRequest("GET", baseUrl.resolve("responses/" + idempotencyKey).toString(),
+            Map.of("Accept", "application/json"), null);
+      }
+      return poll;
+    }
+
     private Step sendPoll() {
       HttpResponse response;
       try {
-        response = transport.execute(poll);
+        response = transport.execute(poll());
       } catch (NetworkException e) {
         return Step.retry(new Retrying(withKey(e), 0, null, false, Next.POLL));
       } catch (PaymentsException e) {
@@ -443,7 +450,7 @@ public final class RetryEngine {
 
     @Override
     String describe(Next sent) {
-      return sent == Next.POLL ? poll.toString() : post.toString();
+      return sent == Next.POLL ? poll().toString() : post.toString();
     }
 
     @Override

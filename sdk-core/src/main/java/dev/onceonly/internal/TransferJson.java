@@ -3,13 +3,11 @@ package dev.onceonly.internal;
 import com.squareup.moshi.JsonDataException;
 import com.squareup.moshi.JsonEncodingException;
 import com.squareup.moshi.JsonReader;
-import com.squareup.moshi.JsonWriter;
 import dev.onceonly.Money;
 import dev.onceonly.transfers.Transfer;
 import dev.onceonly.transfers.TransferCreateParams;
 import dev.onceonly.transfers.TransferStatus;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -21,42 +19,170 @@ import okio.Buffer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The JSON of the Transfers API, written and read with Moshi's streaming API: the wire format
- * is fixed by the protocol, and a hand-written mapping keeps it exact (field order, decimal
- * strings) and cheap on the request path.
+ * The JSON of the Transfers API: the create body written by hand (byte for byte what Moshi's
+ * {@code JsonWriter} writes), transfers read with Moshi's streaming API. The wire format is fixed
+ * by the protocol, and a hand-written mapping keeps it exact (field order, decimal strings) and
+ * cheap on the request path.
  */
 public final class TransferJson {
+
+  // The names the reader looks for, matched against the bytes without making a String of each.
+  private static final JsonReader.Options TRANSFER_NAMES =
+      JsonReader.Options.of("id", "status", "amount", "created", "metadata", "_links");
+  private static final JsonReader.Options LINK_NAMES = JsonReader.Options.of("source", "destination");
+  private static final JsonReader.Options MONEY_NAMES = JsonReader.Options.of("currency", "value");
+  private static final JsonReader.Options HREF_NAME = JsonReader.Options.of("href");
+  private static final int[] NANOS_PER_DIGIT = {
+      100_000_000, 10_000_000, 1_000_000, 100_000, 10_000, 1_000, 100, 10, 1};
 
   private TransferJson() {}
 
   /**
    * The body of {@code POST /transfers}. The same parameters always give the same bytes, so the
    * engine serialises once per operation and re-sends those bytes on every attempt.
+   *
+   * <p>The bytes are exactly those Moshi's {@code JsonWriter} writes for the same fields (no
+   * indent; strings escaped as Moshi escapes them; a lone surrogate written as {@code ?}), so
+   * that a key resumed by another version of this SDK still comes with the same body. Written by
+   * hand, in two passes (measure, then fill an array of that size), because this runs once per
+   * create and Moshi's writer allocates about a kilobyte of buffers and state for a 300-byte body.
    */
   public static byte[] encodeCreate(TransferCreateParams params) {
-    Buffer buffer = new Buffer();
-    try (JsonWriter writer = JsonWriter.of(buffer)) {
-      writer.beginObject();
-      writer.name("_links").beginObject();
-      writer.name("source").beginObject().name("href").value(params.source()).endObject();
-      writer.name("destination").beginObject().name("href").value(params.destination()).endObject();
-      writer.endObject();
-      writer.name("amount").beginObject();
-      writer.name("currency").value(params.amount().currency());
-      writer.name("value").value(params.amount().value().toPlainString());
-      writer.endObject();
-      if (!params.metadata().isEmpty()) {
-        writer.name("metadata").beginObject();
-        for (Map.Entry<String, String> e : params.metadata().entrySet()) {
-          writer.name(e.getKey()).value(e.getValue());
-        }
-        writer.endObject();
+    String value = params.amount().value().toPlainString();
+    CreateWriter measure = new CreateWriter(null);
+    measure.write(params, value);
+    CreateWriter fill = new CreateWriter(new byte[measure.size]);
+    fill.write(params, value);
+    return fill.out;
+  }
+
+  /** Writes the create body into {@code out}, or only counts its bytes when {@code out} is null. */
+  private static final class CreateWriter {
+    private static final String[] ESCAPES = new String[128];
+
+    static {
+      for (int c = 0; c < 0x20; c++) {
+        ESCAPES[c] = String.format(Locale.ROOT, "\\u%04x", c);
       }
-      writer.endObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException("writing to a memory buffer cannot fail", e);
+      ESCAPES['"'] = "\\\"";
+      ESCAPES['\\'] = "\\\\";
+      ESCAPES['\t'] = "\\t";
+      ESCAPES['\b'] = "\\b";
+      ESCAPES['\n'] = "\\n";
+      ESCAPES['\r'] = "\\r";
+      ESCAPES['\f'] = "\\f";
     }
-    return buffer.readByteArray();
+
+    private static final byte[] NONE = new byte[0];
+
+    final byte[] out;
+    private final boolean counting;
+    int size;
+
+    CreateWriter(byte @Nullable [] out) {
+      this.out = out == null ? NONE : out;
+      this.counting = out == null;
+    }
+
+    void write(TransferCreateParams params, String amountValue) {
+      ascii("{\"_links\":{\"source\":{\"href\":");
+      string(params.source());
+      ascii("},\"destination\":{\"href\":");
+      string(params.destination());
+      ascii("}},\"amount\":{\"currency\":");
+      string(params.amount().currency());
+      ascii(",\"value\":");
+      string(amountValue);
+      ascii("}");
+      if (!params.metadata().isEmpty()) {
+        ascii(",\"metadata\":{");
+        boolean first = true;
+        for (Map.Entry<String, String> e : params.metadata().entrySet()) {
+          if (!first) {
+            ascii(",");
+          }
+          first = false;
+          string(e.getKey());
+          ascii(":");
+          string(e.getValue());
+        }
+        ascii("}");
+      }
+      ascii("}");
+    }
+
+    /** Writes {@code text}, which is ASCII (the JSON punctuation and names, the escapes). */
+    @SuppressWarnings("deprecation") // getBytes(int, int, byte[], int): each char's low byte, right for ASCII
+    private void ascii(String text) {
+      if (!counting) {
+        text.getBytes(0, text.length(), out, size);
+      }
+      size += text.length();
+    }
+
+    private void string(String value) {
+      int length = value.length();
+      if (isPlainAscii(value, length)) { // the usual case: copied as it is, in one go
+        put('"');
+        ascii(value);
+        put('"');
+        return;
+      }
+      put('"');
+      for (int i = 0; i < length; i++) {
+        char c = value.charAt(i);
+        if (c < 0x80) {
+          String escape = ESCAPES[c];
+          if (escape == null) {
+            put(c);
+          } else {
+            ascii(escape);
+          }
+        } else if (c == '\u2028') {
+          ascii("\\u2028");
+        } else if (c == '\u2029') {
+          ascii("\\u2029");
+        } else if (c < 0x800) {
+          put(0xc0 | (c >> 6));
+          put(0x80 | (c & 0x3f));
+        } else if (!Character.isSurrogate(c)) {
+          put(0xe0 | (c >> 12));
+          put(0x80 | ((c >> 6) & 0x3f));
+          put(0x80 | (c & 0x3f));
+        } else {
+          char low = i + 1 < length ? value.charAt(i + 1) : 0;
+          if (Character.isHighSurrogate(c) && Character.isLowSurrogate(low)) {
+            int codePoint = Character.toCodePoint(c, low);
+            put(0xf0 | (codePoint >> 18));
+            put(0x80 | ((codePoint >> 12) & 0x3f));
+            put(0x80 | ((codePoint >> 6) & 0x3f));
+            put(0x80 | (codePoint & 0x3f));
+            i++;
+          } else {
+            put('?'); // what Okio (and so Moshi) writes for a lone surrogate
+          }
+        }
+      }
+      put('"');
+    }
+
+    /** Whether every char of {@code value} is ASCII that JSON takes unescaped. */
+    private static boolean isPlainAscii(String value, int length) {
+      for (int i = 0; i < length; i++) {
+        char c = value.charAt(i);
+        if (c >= 0x80 || ESCAPES[c] != null) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private void put(int b) {
+      if (!counting) {
+        out[size] = (byte) b;
+      }
+      size++;
+    }
   }
 
   /**
@@ -89,28 +215,28 @@ public final class TransferJson {
     String destination = null;
     reader.beginObject();
     while (reader.hasNext()) {
-      switch (reader.nextName()) {
-        case "id" -> id = nextStringOrNull(reader);
-        case "status" -> status = parseStatus(nextStringOrNull(reader));
-        case "amount" -> amount = readMoney(reader);
-        case "created" -> created = parseInstant(nextStringOrNull(reader));
-        case "metadata" -> metadata = readStringMap(reader);
-        case "_links" -> {
+      switch (reader.selectName(TRANSFER_NAMES)) {
+        case 0 -> id = nextStringOrNull(reader);
+        case 1 -> status = parseStatus(nextStringOrNull(reader));
+        case 2 -> amount = readMoney(reader);
+        case 3 -> created = parseInstant(nextStringOrNull(reader));
+        case 4 -> metadata = readStringMap(reader);
+        case 5 -> {
           if (reader.peek() == JsonReader.Token.NULL) {
             reader.skipValue();
             break;
           }
           reader.beginObject();
           while (reader.hasNext()) {
-            switch (reader.nextName()) {
-              case "source" -> source = readHref(reader);
-              case "destination" -> destination = readHref(reader);
-              default -> reader.skipValue();
+            switch (reader.selectName(LINK_NAMES)) {
+              case 0 -> source = readHref(reader);
+              case 1 -> destination = readHref(reader);
+              default -> skipNameAndValue(reader);
             }
           }
           reader.endObject();
         }
-        default -> reader.skipValue();
+        default -> skipNameAndValue(reader);
       }
     }
     reader.endObject();
@@ -145,10 +271,10 @@ public final class TransferJson {
     String value = null;
     reader.beginObject();
     while (reader.hasNext()) {
-      switch (reader.nextName()) {
-        case "currency" -> currency = nextStringOrNull(reader);
-        case "value" -> value = nextStringOrNull(reader); // Moshi reads a number's exact text too
-        default -> reader.skipValue();
+      switch (reader.selectName(MONEY_NAMES)) {
+        case 0 -> currency = nextStringOrNull(reader);
+        case 1 -> value = nextStringOrNull(reader); // Moshi reads a number's exact text too
+        default -> skipNameAndValue(reader);
       }
     }
     reader.endObject();
@@ -164,9 +290,19 @@ public final class TransferJson {
     }
   }
 
+  /** A name {@code selectName} did not match, and its value: a field this SDK does not read. */
+  private static void skipNameAndValue(JsonReader reader) throws IOException {
+    reader.skipName();
+    reader.skipValue();
+  }
+
   private static Instant parseInstant(@Nullable String value) {
     if (value == null) {
       throw new JsonProblem("created is null");
+    }
+    Instant common = parseCommonUtc(value);
+    if (common != null) {
+      return common;
     }
     try {
       return Instant.parse(value);
@@ -179,6 +315,50 @@ public final class TransferJson {
     }
   }
 
+  /**
+   * The form servers send almost always, {@code 2026-11-23T10:15:30.123Z}: a 4-digit year, an
+   * upper-case {@code T}, seconds, 0 to 9 fraction digits and {@code Z}, in valid ranges. Read
+   * by hand because {@code Instant.parse} allocates about a kilobyte per call; the result is the
+   * one {@code Instant.parse} gives. Anything else (offsets, lower case, a leap second, an
+   * invalid date) returns {@code null} and is left to the general parsers.
+   */
+  static @Nullable Instant parseCommonUtc(String v) {
+    int n = v.length();
+    if (n < 20 || n > 30 || n == 21 || v.charAt(n - 1) != 'Z' || v.charAt(4) != '-' || v.charAt(7) != '-'
+        || v.charAt(10) != 'T' || v.charAt(13) != ':' || v.charAt(16) != ':' || (n > 20 && v.charAt(19) != '.')) {
+      return null;
+    }
+    int year = digits(v, 0, 4);
+    int month = digits(v, 5, 2);
+    int day = digits(v, 8, 2);
+    int hour = digits(v, 11, 2);
+    int minute = digits(v, 14, 2);
+    int second = digits(v, 17, 2);
+    int fractionDigits = n > 20 ? n - 21 : 0;
+    int fraction = fractionDigits == 0 ? 0 : digits(v, 20, fractionDigits);
+    if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
+        || second < 0 || second > 59 || fraction < 0
+        || day > java.time.Month.of(month).length(java.time.Year.isLeap(year))) {
+      return null;
+    }
+    long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
+    long nanos = fractionDigits == 0 ? 0 : (long) fraction * NANOS_PER_DIGIT[fractionDigits - 1];
+    return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3_600L + minute * 60L + second, nanos);
+  }
+
+  /** The value of {@code count} ASCII digits at {@code from}, or -1 if any is not one. */
+  private static int digits(String v, int from, int count) {
+    int value = 0;
+    for (int i = from; i < from + count; i++) {
+      char c = v.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
+  }
+
   private static @Nullable String readHref(JsonReader reader) throws IOException {
     if (reader.peek() == JsonReader.Token.NULL) {
       return reader.nextNull();
@@ -186,10 +366,10 @@ public final class TransferJson {
     String href = null;
     reader.beginObject();
     while (reader.hasNext()) {
-      if (reader.nextName().equals("href")) {
+      if (reader.selectName(HREF_NAME) == 0) {
         href = nextStringOrNull(reader);
       } else {
-        reader.skipValue();
+        skipNameAndValue(reader);
       }
     }
     reader.endObject();

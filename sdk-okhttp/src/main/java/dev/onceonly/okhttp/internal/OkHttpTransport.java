@@ -59,6 +59,14 @@ public final class OkHttpTransport implements HttpTransport {
   private final long maxResponseBytes;
   private final String userAgent;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /**
+   * The last URL and Content-Type parsed, and what they parsed to. The engine sends the same few
+   * URLs and one Content-Type over and over; OkHttp's parsers allocate about a kilobyte per
+   * request for them, and their results are immutable, so the last result is reused when the
+   * text is the same. A race only costs a parse.
+   */
+  private volatile Parsed<HttpUrl> lastUrl = new Parsed<>("", null);
+  private volatile Parsed<MediaType> lastMediaType = new Parsed<>("", null);
 
   /**
    * @param client the client to adapt; its pools are shared with the adapted one
@@ -149,7 +157,7 @@ public final class OkHttpTransport implements HttpTransport {
   }
 
   private Request toOkHttp(HttpRequest request, RequestProbe probe, @Nullable String key) {
-    HttpUrl url = HttpUrl.parse(request.url());
+    HttpUrl url = parseUrl(request.url());
     if (url == null) {
       throw new PaymentsException(
           request.method() + " could not be sent: not an absolute http(s) URL: " + request.url(), key, null);
@@ -171,7 +179,7 @@ public final class OkHttpTransport implements HttpTransport {
     byte[] bytes = request.body();
     if (bytes != null) {
       String contentType = headers.get("Content-Type");
-      MediaType mediaType = contentType == null ? null : MediaType.parse(contentType);
+      MediaType mediaType = contentType == null ? null : parseMediaType(contentType);
       body = RequestBody.create(bytes, mediaType);
     } else if (requiresBody(request.method())) {
       body = RequestBody.create(new byte[0], null);
@@ -188,6 +196,29 @@ public final class OkHttpTransport implements HttpTransport {
           request + " could not be sent: " + truncate(e.getMessage()), key, null);
     }
   }
+
+  private @Nullable HttpUrl parseUrl(String text) {
+    Parsed<HttpUrl> last = lastUrl;
+    if (last.text().equals(text)) {
+      return last.value();
+    }
+    HttpUrl url = HttpUrl.parse(text);
+    lastUrl = new Parsed<>(text, url);
+    return url;
+  }
+
+  private @Nullable MediaType parseMediaType(String text) {
+    Parsed<MediaType> last = lastMediaType;
+    if (last.text().equals(text)) {
+      return last.value();
+    }
+    MediaType mediaType = MediaType.parse(text);
+    lastMediaType = new Parsed<>(text, mediaType);
+    return mediaType;
+  }
+
+  /** A text and what it parsed to ({@code null} when it did not parse). */
+  private record Parsed<T>(String text, @Nullable T value) {}
 
   private byte[] readBody(HttpRequest request, Response response, @Nullable String key) throws IOException {
     ResponseBody body = response.body();
@@ -259,9 +290,18 @@ public final class OkHttpTransport implements HttpTransport {
   private static Map<String, List<String>> headers(Headers headers) {
     Map<String, List<String>> map = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     for (int i = 0; i < headers.size(); i++) {
-      map.computeIfAbsent(headers.name(i), name -> new ArrayList<>()).add(headers.value(i));
+      // Immutable lists, which HttpResponse keeps as they are rather than copying; a header that
+      // comes more than once (rare) gets a new list per value, in the order sent.
+      map.merge(headers.name(i), List.of(headers.value(i)), OkHttpTransport::concat);
     }
     return map;
+  }
+
+  private static List<String> concat(List<String> earlier, List<String> later) {
+    List<String> all = new ArrayList<>(earlier.size() + later.size());
+    all.addAll(earlier);
+    all.addAll(later);
+    return List.copyOf(all);
   }
 
   private static @Nullable String findHeader(Map<String, String> headers, String name) {

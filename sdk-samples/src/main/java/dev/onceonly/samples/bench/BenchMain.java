@@ -1,0 +1,227 @@
+package dev.onceonly.samples.bench;
+
+import dev.onceonly.samples.sandbox.Dialect;
+import dev.onceonly.samples.sandbox.Faults;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * The benchmarks in one run, and their tables:
+ * <ol>
+ *   <li>the overhead of {@code create} against raw OkHttp ({@link CreateOverhead}, with JMH and
+ *       its GC profiler): throughput at 1 and 16 threads, average latency at 1 thread, bytes
+ *       allocated per create;
+ *   <li>creates under faults ({@link FaultRun}): the sandbox loses 20% of its answers after
+ *       doing the work; the SDK with {@code /responses}, the SDK with re-POST as its only
+ *       recovery, and a naive client, counted from the sandbox's records.
+ * </ol>
+ * Flags: {@code --quick} (one short round, for trying the harness, not for numbers),
+ * {@code --overhead-only}, {@code --faults-only}. The tables go to standard output and to
+ * {@code target/bench-report.md}.
+ */
+public final class BenchMain {
+
+  private static final int ROUNDS = 4;
+  private static final int WARMUPS = 2;
+  private static final int MEASUREMENTS = 3;
+  private static final int FAULT_OPERATIONS = 1000;
+  private static final int FAULT_THREADS = 8;
+  private static final long FAULT_SEED = 42;
+
+  /** One measured setting: a JMH mode and a thread count. */
+  private record Setting(String name, Mode mode, TimeUnit unit, int threads) {}
+
+  private static final List<Setting> SETTINGS = List.of(
+      new Setting("throughput, 1 thread (ops/s)", Mode.Throughput, TimeUnit.SECONDS, 1),
+      new Setting("throughput, 16 threads (ops/s)", Mode.Throughput, TimeUnit.SECONDS, 16),
+      new Setting("average latency, 1 thread (µs/op)", Mode.AverageTime, TimeUnit.MICROSECONDS, 1));
+
+  private record Score(double score, double alloc) {}
+
+  private BenchMain() {}
+
+  public static void main(String[] args) throws RunnerException, InterruptedException, IOException {
+    List<String> flags = List.of(args);
+    boolean quick = flags.contains("--quick");
+    boolean overhead = !flags.contains("--faults-only");
+    boolean faults = !flags.contains("--overhead-only");
+    StringBuilder report = new StringBuilder();
+    report.append("Load before: ").append(loadAverage()).append('\n');
+    if (overhead) {
+      report.append('\n').append(overhead(quick)).append("\nLoad after the overhead part: ")
+          .append(loadAverage()).append('\n');
+    }
+    if (faults) {
+      report.append('\n').append(underFaults(quick)).append("\nLoad after the fault part: ")
+          .append(loadAverage()).append('\n');
+    }
+    System.out.println();
+    System.out.println(report);
+    Path out = Path.of("target", "bench-report.md");
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, report, StandardCharsets.UTF_8);
+    System.out.println("Written to " + out.toAbsolutePath());
+  }
+
+  /**
+   * Runs each setting in {@link #ROUNDS} rounds of one raw fork and one SDK fork, in alternating
+   * order, so that the two forks compared in a round ran within seconds of each other: on a
+   * shared machine the load drifts over minutes, and a ratio of forks minutes apart measures the
+   * drift. Reports per setting the median of the scores and the median of the per-round ratios.
+   */
+  private static String overhead(boolean quick) throws RunnerException {
+    int rounds = quick ? 1 : ROUNDS;
+    Map<Setting, List<Score>> raw = new LinkedHashMap<>();
+    Map<Setting, List<Score>> sdk = new LinkedHashMap<>();
+    for (int round = 0; round < rounds; round++) {
+      for (Setting setting : SETTINGS) {
+        List<String> order = round % 2 == 0 ? List.of("rawOkHttp", "sdkCreate") : List.of("sdkCreate", "rawOkHttp");
+        for (String benchmark : order) {
+          Score score = trial(benchmark, setting, quick);
+          (benchmark.equals("rawOkHttp") ? raw : sdk).computeIfAbsent(setting, k -> new ArrayList<>()).add(score);
+        }
+      }
+    }
+
+    StringBuilder t = new StringBuilder();
+    t.append("### Overhead: create against raw OkHttp (no faults)\n\n");
+    t.append("| | raw OkHttp | SDK create | SDK / raw | SDK / raw per round | target |\n");
+    t.append("|---|---:|---:|---:|---|---|\n");
+    for (Setting setting : SETTINGS) {
+      List<Score> r = raw.get(setting);
+      List<Score> s = sdk.get(setting);
+      List<Double> ratios = new ArrayList<>();
+      for (int i = 0; i < r.size(); i++) {
+        ratios.add(s.get(i).score() / r.get(i).score());
+      }
+      String format = setting.mode() == Mode.Throughput ? "%,.0f" : "%,.1f";
+      String target = setting.mode() == Mode.AverageTime ? "≤ 1.03×" : setting.threads() == 16 ? "≥ 0.97×" : "";
+      t.append("| ").append(setting.name())
+          .append(" | ").append(String.format(Locale.ROOT, format, median(r, Score::score)))
+          .append(" | ").append(String.format(Locale.ROOT, format, median(s, Score::score)))
+          .append(" | ").append(String.format(Locale.ROOT, "%.3f×", median(ratios, x -> x)))
+          .append(" | ").append(ratios.stream().map(x -> String.format(Locale.ROOT, "%.3f", x))
+              .collect(Collectors.joining(", ")))
+          .append(" | ").append(target).append(" |\n");
+    }
+    for (Setting setting : SETTINGS) {
+      if (setting.mode() != Mode.Throughput) {
+        continue;
+      }
+      double rawAlloc = median(raw.get(setting), Score::alloc);
+      double sdkAlloc = median(sdk.get(setting), Score::alloc);
+      t.append("| allocated per create, ").append(setting.threads())
+          .append(setting.threads() == 1 ? " thread" : " threads").append(" (B/op)")
+          .append(" | ").append(String.format(Locale.ROOT, "%,.0f", rawAlloc))
+          .append(" | ").append(String.format(Locale.ROOT, "%,.0f", sdkAlloc))
+          .append(" | ").append(String.format(Locale.ROOT, "%+,.0f B", sdkAlloc - rawAlloc))
+          .append(" | | ≤ +1,024 B |\n");
+    }
+    t.append('\n').append(rounds).append(rounds == 1 ? " round" : " rounds")
+        .append(" per setting, each a raw fork and an SDK fork back to back (the order alternating by round);"
+            + " per fork ")
+        .append(quick ? 1 : WARMUPS).append(" warmup and ").append(quick ? 1 : MEASUREMENTS)
+        .append(" measurement iterations of 1 s. Scores are medians over the rounds of each fork's mean;"
+            + " the ratio is the median of the per-round ratios. Allocation is JMH's `gc.alloc.rate.norm`"
+            + " (all threads of the fork, the loopback server included, per create), median over the rounds.\n");
+    return t.toString();
+  }
+
+  private static Score trial(String benchmark, Setting setting, boolean quick) throws RunnerException {
+    ChainedOptionsBuilder options = new OptionsBuilder()
+        .include(CreateOverhead.class.getName() + "\\." + benchmark + "$")
+        .addProfiler(GCProfiler.class)
+        .shouldFailOnError(true)
+        .forks(1)
+        .mode(setting.mode())
+        .timeUnit(setting.unit())
+        .threads(setting.threads())
+        .warmupIterations(quick ? 1 : WARMUPS)
+        .warmupTime(TimeValue.seconds(1))
+        .measurementIterations(quick ? 1 : MEASUREMENTS)
+        .measurementTime(TimeValue.seconds(1));
+    Collection<RunResult> results = new Runner(options.build()).run();
+    if (results.size() != 1) {
+      throw new IllegalStateException("expected one result for " + benchmark + ", got " + results.size());
+    }
+    RunResult r = results.iterator().next();
+    Result<?> primary = r.getPrimaryResult();
+    Result<?> alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
+    return new Score(primary.getScore(), alloc == null ? Double.NaN : alloc.getScore());
+  }
+
+  private static <T> double median(List<T> values, ToDoubleFunction<T> f) {
+    double[] sorted = values.stream().mapToDouble(f).sorted().toArray();
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  private static String underFaults(boolean quick) throws InterruptedException {
+    int operations = quick ? 200 : FAULT_OPERATIONS;
+    Faults lossy = Faults.builder().dropRate(0.2).build();
+    List<FaultRun.Result> results = new ArrayList<>();
+
+    Creators.Sdk[] sdk = new Creators.Sdk[2];
+    results.add(FaultRun.run("sdk", new FaultRun.Plan(operations, FAULT_THREADS, Dialect.FULL, lossy, FAULT_SEED),
+        url -> sdk[0] = new Creators.Sdk(url)));
+    results.add(FaultRun.run("sdk-repost", new FaultRun.Plan(operations, FAULT_THREADS, Dialect.IETF, lossy, FAULT_SEED),
+        url -> sdk[1] = new Creators.Sdk(url)));
+    results.add(FaultRun.run("naive", new FaultRun.Plan(operations, FAULT_THREADS, Dialect.FULL, lossy, FAULT_SEED),
+        Creators.Naive::new));
+
+    StringBuilder t = new StringBuilder();
+    t.append("### Under faults: 20% of answers lost after the work (sandbox, ")
+        .append(operations).append(" creates from ").append(FAULT_THREADS).append(" threads, seed ")
+        .append(FAULT_SEED).append(")\n\n");
+    t.append("| client | sandbox dialect | succeeded | requests per successful create | p50 latency (ms)"
+        + " | p99 latency (ms) | answers lost | transfers created | duplicate transfers (operations) |\n");
+    t.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (FaultRun.Result r : results) {
+      t.append(String.format(Locale.ROOT, "| %s | %s | %d / %d | %.3f | %.1f | %.1f | %d | %d | %d (%d) |%n",
+          describe(r.client()), r.dialect().wireName(), r.succeeded(), r.operations(), r.requestsPerSuccess(),
+          r.p50Millis(), r.p99Millis(), r.responsesLost(), r.transfersCreated(), r.duplicateTransfers(),
+          r.operationsDuplicated()));
+    }
+    t.append("\nCounts are the sandbox's (`stats()`, `duplicatedOperations()`); as a check, the requests the SDK"
+        + " itself reported (`OperationResult.attempts()`): ").append(sdk[0].reportedAttempts.sum())
+        .append(" (full), ").append(sdk[1].reportedAttempts.sum()).append(" (ietf).\n");
+    return t.toString();
+  }
+
+  private static String describe(String client) {
+    return switch (client) {
+      case "sdk" -> "SDK, `/responses` available";
+      case "sdk-repost" -> "SDK, re-POST only (no `/responses`)";
+      case "naive" -> "naive: retry without a key";
+      default -> client;
+    };
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).strip() + " (1, 5, 15 min; running/total; last pid)";
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+}

@@ -11,6 +11,7 @@ import dev.onceonly.PaymentsClient;
 import dev.onceonly.ReplayStatus;
 import dev.onceonly.RequestOptions;
 import dev.onceonly.RetryPolicy;
+import dev.onceonly.samples.sandbox.MutableClock;
 import dev.onceonly.okhttp.OkHttpPaymentsClient;
 import dev.onceonly.samples.sandbox.Faults;
 import dev.onceonly.samples.sandbox.RunningSandbox;

@@ -1,5 +1,6 @@
 package dev.onceonly.samples.demo;
 
+import dev.onceonly.samples.Flags;
 import dev.onceonly.samples.sandbox.Dialect;
 import dev.onceonly.samples.sandbox.Faults;
 import java.util.Objects;
@@ -100,35 +101,9 @@ record DemoOptions(
    *     bad one
    */
   static Optional<DemoOptions> parse(String[] args) {
-    Flags flags = new Flags();
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (arg.equals("--help") || arg.equals("-h")) {
-        return Optional.empty();
-      }
-      if (!arg.startsWith("--")) {
-        throw new IllegalArgumentException("unexpected argument: " + arg);
-      }
-      String name;
-      String value;
-      int equals = arg.indexOf('=');
-      if (equals >= 0) {
-        name = arg.substring(0, equals);
-        value = arg.substring(equals + 1);
-      } else {
-        name = arg;
-        if (i + 1 >= args.length) {
-          throw new IllegalArgumentException(name + " needs a value");
-        }
-        value = args[++i];
-      }
-      try {
-        flags.set(name, value.trim());
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(name + " needs a number, was: " + value);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(name + ": " + e.getMessage());
-      }
+    Settings flags = new Settings();
+    if (!Flags.parse(args, (name, value) -> flags.set(name, value.trim()))) {
+      return Optional.empty();
     }
     // Checked together, so that the order of the flags does not matter (rates must add up to 1).
     return Optional.of(new DemoOptions(flags.creates, flags.threads, flags.dropRate, flags.errorRate,
@@ -136,7 +111,7 @@ record DemoOptions(
   }
 
   /** The flags as they are read, before they are checked together. */
-  private static final class Flags {
+  private static final class Settings {
     int creates = DEFAULT_CREATES;
     int threads = DEFAULT_THREADS;
     double dropRate = DEFAULT_DROP_RATE;

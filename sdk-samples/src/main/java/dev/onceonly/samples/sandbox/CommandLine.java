@@ -1,5 +1,6 @@
 package dev.onceonly.samples.sandbox;
 
+import dev.onceonly.samples.Flags;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -48,34 +49,8 @@ final class CommandLine {
   static Optional<SandboxServer> parse(String[] args) {
     SandboxServer.Builder server = SandboxServer.builder().port(DEFAULT_PORT);
     Faults.Builder faults = Faults.builder();
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (arg.equals("--help") || arg.equals("-h")) {
-        return Optional.empty();
-      }
-      if (!arg.startsWith("--")) {
-        throw new IllegalArgumentException("unexpected argument: " + arg);
-      }
-      String name;
-      String value;
-      int equals = arg.indexOf('=');
-      if (equals >= 0) {
-        name = arg.substring(0, equals);
-        value = arg.substring(equals + 1);
-      } else {
-        name = arg;
-        if (i + 1 >= args.length) {
-          throw new IllegalArgumentException(name + " needs a value");
-        }
-        value = args[++i];
-      }
-      try {
-        apply(name, value, server, faults);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(name + " needs a number, was: " + value);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(name + ": " + e.getMessage());
-      }
+    if (!Flags.parse(args, (name, value) -> apply(name, value, server, faults))) {
+      return Optional.empty();
     }
     return Optional.of(server.faults(faults.build()).build());
   }

@@ -1,5 +1,6 @@
 package dev.onceonly.internal;
 
+import dev.onceonly.ApiException;
 import dev.onceonly.AttemptEvent;
 import dev.onceonly.DelaySource;
 import dev.onceonly.IdempotencyKeyExpiredException;
@@ -347,7 +348,7 @@ public final class RetryEngine {
       }
       attempts++;
       lastSent = next;
-      Step step = next == Next.POST ? sendPost(now) : sendPoll();
+      Step step = next == Next.POST ? sendPost() : sendPoll();
       if (step.retrying() != null) {
         next = step.retrying().next();
         if (lastSent == Next.POST) {
@@ -357,7 +358,7 @@ public final class RetryEngine {
       return step;
     }
 
-    private Step sendPost(Instant now) {
+    private Step sendPost() {
       posted = true;
       HttpResponse response;
       try {
@@ -377,7 +378,7 @@ public final class RetryEngine {
         case 409 -> {
           mayHaveReached = true;
           serverHadKey = true;
-          String code = ((dev.onceonly.ApiException) error).code().orElse("");
+          String code = ((ApiException) error).code().orElse("");
           if (code.equalsIgnoreCase(CREATION_CONFLICT)) {
             route = Route.PRESENT; // finished, and only GET /responses/{key} has the answer
             yield Step.retry(new Retrying(error, status, null, true, Next.POLL));

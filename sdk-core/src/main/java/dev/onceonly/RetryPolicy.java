@@ -12,12 +12,24 @@ import java.util.Objects;
  * {@code initialBackoff} and {@code min(maxBackoff, initialBackoff × 2^n)}. A server's
  * {@code Retry-After} replaces the backoff but is capped at {@code maxBackoff}. All waiting and
  * all attempts share one deadline, {@code maxElapsed} from the start of the operation: when the
- * next wait would cross it, the client stops at once rather than sleep in vain.
+ * next wait would cross it, the client stops at once rather than sleep in vain. The deadline
+ * holds inside attempts too: each request, as a whole (connect, write, waiting for and reading
+ * the answer), is cut at {@code min(attemptTimeout, time left to the deadline)}, so a server
+ * that trickles its answer cannot hold a caller past {@code maxElapsed}.
+ *
+ * <p>No two requests of one operation are closer than {@code initialBackoff} (the floor), even
+ * when a server asks for {@code Retry-After: 0}; the one exception is the immediate read of
+ * {@code GET /responses/{key}} after the server says the operation is already done.
  *
  * <p>{@link #defaults()}: 6 attempts, 200 ms initial backoff, 5 s maximum backoff, 60 s for the
- * whole operation, a 24 h key window with a 5 min safety margin.
+ * whole operation, 30 s per attempt, a 24 h key window with a 5 min safety margin. Every
+ * duration is at most {@link #MAX_DURATION} (365 days), so that no deadline arithmetic can
+ * overflow.
  */
 public final class RetryPolicy {
+
+  /** The longest duration any setting takes: 365 days. */
+  public static final Duration MAX_DURATION = Duration.ofDays(365);
 
   private static final RetryPolicy DEFAULTS = builder().build();
   private static final RetryPolicy NONE = builder().maxAttempts(1).build();
@@ -26,6 +38,7 @@ public final class RetryPolicy {
   private final Duration initialBackoff;
   private final Duration maxBackoff;
   private final Duration maxElapsed;
+  private final Duration attemptTimeout;
   private final Duration keyWindow;
   private final Duration keyExpiryMargin;
 
@@ -34,11 +47,12 @@ public final class RetryPolicy {
     this.initialBackoff = builder.initialBackoff;
     this.maxBackoff = builder.maxBackoff;
     this.maxElapsed = builder.maxElapsed;
+    this.attemptTimeout = builder.attemptTimeout;
     this.keyWindow = builder.keyWindow;
     this.keyExpiryMargin = builder.keyExpiryMargin;
   }
 
-  /** 6 attempts, backoff from 200 ms to 5 s, 60 s for the whole operation, a 24 h key window. */
+  /** 6 attempts, backoff from 200 ms to 5 s, 60 s for the whole operation, 30 s per attempt, a 24 h key window. */
   public static RetryPolicy defaults() {
     return DEFAULTS;
   }
@@ -76,6 +90,14 @@ public final class RetryPolicy {
     return maxElapsed;
   }
 
+  /**
+   * The most one request may take as a whole: connect, write, waiting for the answer and reading
+   * it. Each attempt is also cut at the operation's deadline.
+   */
+  public Duration attemptTimeout() {
+    return attemptTimeout;
+  }
+
   /** How long the server remembers a key after its first use: 24 h unless the API says otherwise. */
   public Duration keyWindow() {
     return keyWindow;
@@ -93,13 +115,14 @@ public final class RetryPolicy {
         && initialBackoff.equals(p.initialBackoff)
         && maxBackoff.equals(p.maxBackoff)
         && maxElapsed.equals(p.maxElapsed)
+        && attemptTimeout.equals(p.attemptTimeout)
         && keyWindow.equals(p.keyWindow)
         && keyExpiryMargin.equals(p.keyExpiryMargin);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(maxAttempts, initialBackoff, maxBackoff, maxElapsed, keyWindow, keyExpiryMargin);
+    return Objects.hash(maxAttempts, initialBackoff, maxBackoff, maxElapsed, attemptTimeout, keyWindow, keyExpiryMargin);
   }
 
   @Override
@@ -108,6 +131,7 @@ public final class RetryPolicy {
         + ", initialBackoff=" + initialBackoff
         + ", maxBackoff=" + maxBackoff
         + ", maxElapsed=" + maxElapsed
+        + ", attemptTimeout=" + attemptTimeout
         + ", keyWindow=" + keyWindow
         + ", keyExpiryMargin=" + keyExpiryMargin + '}';
   }
@@ -118,6 +142,7 @@ public final class RetryPolicy {
     private Duration initialBackoff = Duration.ofMillis(200);
     private Duration maxBackoff = Duration.ofSeconds(5);
     private Duration maxElapsed = Duration.ofSeconds(60);
+    private Duration attemptTimeout = Duration.ofSeconds(30);
     private Duration keyWindow = Duration.ofHours(24);
     private Duration keyExpiryMargin = Duration.ofMinutes(5);
 
@@ -128,6 +153,7 @@ public final class RetryPolicy {
       this.initialBackoff = policy.initialBackoff;
       this.maxBackoff = policy.maxBackoff;
       this.maxElapsed = policy.maxElapsed;
+      this.attemptTimeout = policy.attemptTimeout;
       this.keyWindow = policy.keyWindow;
       this.keyExpiryMargin = policy.keyExpiryMargin;
     }
@@ -156,6 +182,16 @@ public final class RetryPolicy {
     /** The deadline for the whole operation, every attempt and wait included; more than zero. */
     public Builder maxElapsed(Duration maxElapsed) {
       this.maxElapsed = positive(maxElapsed, "maxElapsed");
+      return this;
+    }
+
+    /**
+     * The most one request may take as a whole (connect, write, waiting, reading); more than
+     * zero. Default 30 s. Each attempt is also cut at the operation's deadline, whichever comes
+     * first.
+     */
+    public Builder attemptTimeout(Duration attemptTimeout) {
+      this.attemptTimeout = positive(attemptTimeout, "attemptTimeout");
       return this;
     }
 
@@ -191,6 +227,9 @@ public final class RetryPolicy {
       Objects.requireNonNull(value, name);
       if (value.isNegative()) {
         throw new IllegalArgumentException(name + " must not be negative, was: " + value);
+      }
+      if (value.compareTo(MAX_DURATION) > 0) {
+        throw new IllegalArgumentException(name + " must be at most " + MAX_DURATION.toDays() + " days, was: " + value);
       }
       return value;
     }

@@ -32,12 +32,21 @@ public final class ApiErrors {
    * {@link ApiException}.
    */
   public static ApiException toException(HttpResponse response, @Nullable String idempotencyKey) {
-    return toException(response.statusCode(), response.body(), idempotencyKey);
+    return toException(response, idempotencyKey, Redactor.none());
   }
 
-  /** As {@link #toException(HttpResponse, String)}, for a status and body (a stored response). */
-  public static ApiException toException(int status, byte[] body, @Nullable String idempotencyKey) {
-    ErrorBody error = parse(status, body);
+  /**
+   * As {@link #toException(HttpResponse, String)}, with the server's code and message scrubbed
+   * of credentials by {@code redactor} (servers and proxies echo headers in error pages).
+   */
+  public static ApiException toException(HttpResponse response, @Nullable String idempotencyKey, Redactor redactor) {
+    return toException(response.statusCode(), response.body(), idempotencyKey, redactor);
+  }
+
+  /** As {@link #toException(HttpResponse, String, Redactor)}, for a status and body (a stored response). */
+  public static ApiException toException(
+      int status, byte[] body, @Nullable String idempotencyKey, Redactor redactor) {
+    ErrorBody error = parse(status, body, redactor);
     if (isKeyReuse(status, error)) {
       return new IdempotencyKeyReusedException(status, error.code(), error.message(), idempotencyKey);
     }
@@ -57,11 +66,20 @@ public final class ApiErrors {
 
   /** Reads the code and message of any error-body style; never throws. */
   public static ErrorBody parse(int status, byte[] body) {
+    return parse(status, body, Redactor.none());
+  }
+
+  /**
+   * Reads the code and message of any error-body style, scrubbed of credentials before they are
+   * cut to length (so that no half of a token survives the cut); never throws.
+   */
+  public static ErrorBody parse(int status, byte[] body, Redactor redactor) {
     ErrorBody parsed = body.length == 0 ? null : parseJson(body);
     if (parsed != null) {
-      return parsed;
+      String code = parsed.code() == null ? null : Excerpt.of(redactor.scrub(parsed.code()), EXCERPT_CHARS);
+      return new ErrorBody(code, Excerpt.of(redactor.scrub(parsed.message()), 2 * EXCERPT_CHARS));
     }
-    String text = Excerpt.of(body, EXCERPT_CHARS);
+    String text = Excerpt.of(body, EXCERPT_CHARS, redactor::scrub);
     if (text.isEmpty()) {
       text = "(empty body)";
     }
@@ -119,7 +137,7 @@ public final class ApiErrors {
     if (firstNested != null && !chosenMessage.contains(firstNested)) {
       chosenMessage = chosenMessage + " (" + firstNested + ")";
     }
-    return new ErrorBody(chosenCode, Excerpt.of(chosenMessage, 2 * EXCERPT_CHARS));
+    return new ErrorBody(chosenCode, chosenMessage); // scrubbed and cut by the caller
   }
 
   private static @Nullable String problemMessage(@Nullable String title, @Nullable String detail) {

@@ -3,30 +3,45 @@ package dev.onceonly.internal;
 import dev.onceonly.http.HttpRequest;
 import dev.onceonly.http.HttpResponse;
 import dev.onceonly.http.HttpTransport;
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Adds {@code Authorization: Bearer ...} to every request, and only to requests for the API's
- * own origin, so that the token never follows a {@code Location} elsewhere.
+ * own origin (scheme, host and port, compared as {@link Origin} does), so that the token never
+ * follows a {@code Location} elsewhere.
  */
 final class AuthTransport implements HttpTransport {
 
   private final HttpTransport delegate;
   private final @Nullable String authorization;
-  private final String origin;
+  private final Origin origin;
+  /** The last URL judged to be on the API's origin: the engine sends the same few over and over. */
+  private volatile String lastOwnUrl = "";
 
-  AuthTransport(HttpTransport delegate, @Nullable String bearerToken, String origin) {
+  AuthTransport(HttpTransport delegate, @Nullable String bearerToken, Origin origin) {
     this.delegate = delegate;
     this.authorization = bearerToken == null ? null : "Bearer " + bearerToken;
     this.origin = origin;
   }
 
   @Override
-  public HttpResponse execute(HttpRequest request) {
-    if (authorization != null && request.url().startsWith(origin)) {
+  public HttpResponse execute(HttpRequest request, Duration timeout) {
+    if (authorization != null && isOwnOrigin(request.url())) {
       request = request.withHeader("Authorization", authorization);
     }
-    return delegate.execute(request);
+    return delegate.execute(request, timeout);
+  }
+
+  private boolean isOwnOrigin(String url) {
+    if (url.equals(lastOwnUrl)) {
+      return true;
+    }
+    boolean own = origin.equals(Origin.of(url));
+    if (own) {
+      lastOwnUrl = url;
+    }
+    return own;
   }
 
   @Override

@@ -18,14 +18,24 @@ import org.jspecify.annotations.Nullable;
  */
 final class Backoff {
 
+  /** Longer than any {@code maxBackoff}: what an absurdly large {@code Retry-After} reads as, before the cap. */
+  private static final Duration ABSURD = RetryPolicy.MAX_DURATION.plusDays(1);
+
   private final long initialMillis;
   private final long maxMillis;
+  private final Duration max;
   private final RandomGenerator random;
 
   Backoff(RetryPolicy policy, RandomGenerator random) {
     this.initialMillis = policy.initialBackoff().toMillis();
     this.maxMillis = policy.maxBackoff().toMillis();
+    this.max = policy.maxBackoff();
     this.random = random;
+  }
+
+  /** The floor: no two requests of one operation are closer than this (but for the one immediate read). */
+  long floorMillis() {
+    return initialMillis;
   }
 
   /**
@@ -42,9 +52,16 @@ final class Backoff {
     return initialMillis + random.nextLong(ceiling - initialMillis + 1);
   }
 
-  /** A server's {@code Retry-After}, capped at {@code maxBackoff}. */
-  long cappedMillis(Duration retryAfter) {
-    return Math.min(Math.max(0, retryAfter.toMillis()), maxMillis);
+  /**
+   * A server's {@code Retry-After}, capped at {@code maxBackoff} and raised to the floor
+   * ({@code initialBackoff}): a {@code Retry-After: 0} must not turn polling into a hot loop.
+   * Compared as durations, so that no value can overflow.
+   */
+  long retryAfterMillis(Duration retryAfter) {
+    if (retryAfter.compareTo(max) >= 0) {
+      return maxMillis;
+    }
+    return Math.max(initialMillis, Math.max(0, retryAfter.toMillis()));
   }
 
   /**
@@ -59,18 +76,17 @@ final class Backoff {
     if (v.isEmpty()) {
       return Optional.empty();
     }
-    if (v.chars().allMatch(Character::isDigit)) {
-      try {
-        return Optional.of(Duration.ofSeconds(Long.parseLong(v)));
-      } catch (NumberFormatException | ArithmeticException e) {
-        return Optional.of(Duration.ofSeconds(Long.MAX_VALUE / 1000)); // absurdly large: capped later
-      }
+    if (v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      // More than ten digits is more than 300 years: read it as "absurdly long", capped later,
+      // rather than parse a number that overflows a long or a Duration's millis.
+      String digits = v.replaceFirst("^0+(?=.)", "");
+      return Optional.of(digits.length() > 10 ? ABSURD : Duration.ofSeconds(Long.parseLong(digits)));
     }
     try {
       Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
       Duration until = Duration.between(clock.instant(), at);
-      return Optional.of(until.isNegative() ? Duration.ZERO : until);
-    } catch (DateTimeParseException e) {
+      return Optional.of(until.isNegative() ? Duration.ZERO : until.compareTo(ABSURD) > 0 ? ABSURD : until);
+    } catch (DateTimeParseException | ArithmeticException e) {
       return Optional.empty();
     }
   }

@@ -32,6 +32,13 @@ public record ClientConfig(
     Objects.requireNonNull(sleeper, "sleeper");
   }
 
+  /** Everything but the bearer token, which is only said to be set or not. */
+  @Override
+  public String toString() {
+    return "ClientConfig{baseUrl=" + baseUrl + ", bearerToken=" + (bearerToken == null ? "none" : "(set)")
+        + ", retryPolicy=" + retryPolicy + ", listener=" + listener + ", clock=" + clock + ", sleeper=" + sleeper + '}';
+  }
+
   /**
    * Parses and checks a base URL: absolute http(s), no query or fragment. A missing trailing
    * slash is added, so that {@code transfers} resolves beneath it.

@@ -16,7 +16,7 @@ public final class DefaultPaymentsClient implements PaymentsClient {
 
   public DefaultPaymentsClient(HttpTransport transport, ClientConfig config) {
     this.transport = transport;
-    String origin = config.baseUrl().getScheme() + "://" + config.baseUrl().getRawAuthority() + "/";
+    Origin origin = java.util.Objects.requireNonNull(Origin.of(config.baseUrl()), "baseUrl");
     HttpTransport authed = new AuthTransport(transport, config.bearerToken(), origin);
     this.engine = new RetryEngine(authed, config);
     this.transfers = new DefaultTransferService(engine, config.baseUrl());
@@ -34,6 +34,7 @@ public final class DefaultPaymentsClient implements PaymentsClient {
 
   @Override
   public void close() {
+    engine.close(); // first: no operation starts another request, and those under way end truthfully
     transport.close();
   }
 }

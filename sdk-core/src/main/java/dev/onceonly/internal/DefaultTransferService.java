@@ -1,11 +1,8 @@
 package dev.onceonly.internal;
 
-import dev.onceonly.InvalidResponseException;
 import dev.onceonly.OperationResult;
-import dev.onceonly.PaymentsException;
 import dev.onceonly.RequestOptions;
 import dev.onceonly.http.HttpRequest;
-import dev.onceonly.http.HttpResponse;
 import dev.onceonly.transfers.Transfer;
 import dev.onceonly.transfers.TransferCreateParams;
 import dev.onceonly.transfers.TransferService;
@@ -16,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import org.jspecify.annotations.Nullable;
 
 /** {@link TransferService} over the retry engine. Thread-safe. */
 final class DefaultTransferService implements TransferService {
@@ -26,15 +22,11 @@ final class DefaultTransferService implements TransferService {
   private static final HttpRequest POST_HEADERS = new HttpRequest("POST", "/transfers", postHeaders(), null);
 
   private final RetryEngine engine;
-  private final URI baseUrl;
   private final String transfersUrl;
-  private final String origin;
 
   DefaultTransferService(RetryEngine engine, URI baseUrl) {
     this.engine = engine;
-    this.baseUrl = baseUrl;
     this.transfersUrl = baseUrl.resolve("transfers").toString();
-    this.origin = baseUrl.getScheme() + "://" + baseUrl.getRawAuthority();
   }
 
   @Override
@@ -48,47 +40,14 @@ final class DefaultTransferService implements TransferService {
     HttpRequest post = new HttpRequest("POST", transfersUrl, POST_HEADERS.headers(), body)
         .withHeader("Idempotency-Key", key);
 
-    RetryEngine.Completed created = engine.executeIdempotent(
-        post, key, options.keyFirstUsedAt().orElse(null), options.idempotencyKey().isPresent());
-    HttpResponse response = created.response();
-    int attempts = created.attempts();
-    Transfer transfer;
-    if (isBlank(response.body())) {
-      // Dwolla answers 201 with only a Location: the transfer exists, and a GET is safe to retry.
-      String location = response.header("Location").orElseThrow(() -> new InvalidResponseException(
-          "the server answered " + response.statusCode() + " with neither a body nor a Location; the transfer"
-              + " may exist: resend with Idempotency-Key " + key, response.statusCode(), key, null));
-      RetryEngine.Completed fetched = fetchCreated(location, key);
-      attempts += fetched.attempts();
-      transfer = decode(fetched.response(), key);
-    } else {
-      transfer = decode(response, key);
-    }
-    OperationResult<Transfer> result = new OperationResult<>(transfer, key, attempts, created.replay());
+    // The answer (first, replayed, stored, or read back from its Location) is returned only if
+    // it is this request's: same amount, currency, source and destination.
+    RetryEngine.Completed<Transfer> created = engine.executeIdempotent(post, key,
+        options.keyFirstUsedAt().orElse(null), options.idempotencyKey().isPresent(),
+        TransferAnswers.forCreate(params, engine.redactor()));
+    OperationResult<Transfer> result = new OperationResult<>(created.value(), key, created.attempts(), created.replay());
     engine.reportSuccess(result);
     return result;
-  }
-
-  private RetryEngine.Completed fetchCreated(String location, String key) {
-    URI target;
-    try {
-      target = baseUrl.resolve(location);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidResponseException("the Location of the created transfer is not a URL", 201, key, e);
-    }
-    if (!(target.getScheme() + "://" + target.getRawAuthority()).equalsIgnoreCase(origin)) {
-      // Never follow the API's answer to another origin: the bearer token would not go there,
-      // and the caller did not ask to trust it.
-      throw new InvalidResponseException("the created transfer's Location points to another origin ("
-          + target.getScheme() + "://" + target.getRawAuthority() + "); it was created: Idempotency-Key " + key,
-          201, key, null);
-    }
-    try {
-      return engine.executeSafe(new HttpRequest("GET", target.toString(), GET_HEADERS, null), key);
-    } catch (PaymentsException e) {
-      throw new PaymentsException("the transfer was created (" + target + ") but reading it back failed: "
-          + e.getMessage(), key, e);
-    }
   }
 
   @Override
@@ -98,18 +57,8 @@ final class DefaultTransferService implements TransferService {
       throw new IllegalArgumentException("id must not be blank");
     }
     String url = transfersUrl + "/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
-    return decode(engine.executeSafe(new HttpRequest("GET", url, GET_HEADERS, null), null).response(), null);
-  }
-
-  private static Transfer decode(HttpResponse response, @Nullable String key) {
-    try {
-      return TransferJson.decodeTransfer(response.body());
-    } catch (TransferJson.JsonProblem e) {
-      String hint = key == null ? "" : "; the transfer may exist: resend with Idempotency-Key " + key;
-      throw new InvalidResponseException(
-          "the server's " + response.statusCode() + " answer is not a transfer: " + e.getMessage() + hint,
-          response.statusCode(), key, e);
-    }
+    return engine.executeSafe(new HttpRequest("GET", url, GET_HEADERS, null),
+        TransferAnswers.forGet(id, engine.redactor())).value();
   }
 
   private static Map<String, String> postHeaders() {
@@ -117,14 +66,5 @@ final class DefaultTransferService implements TransferService {
     headers.put("Content-Type", "application/json");
     headers.put("Accept", "application/json");
     return headers;
-  }
-
-  private static boolean isBlank(byte[] body) {
-    for (byte b : body) {
-      if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
-        return false;
-      }
-    }
-    return true;
   }
 }

@@ -12,13 +12,26 @@ final class Excerpt {
   }
 
   static String of(byte[] body, int max) {
-    int len = Math.min(body.length, max * 4);
+    return cut(body, max, max * 4, text -> text);
+  }
+
+  /**
+   * An excerpt of {@code body}, passed through {@code scrub} before it is cut, so that a secret
+   * the scrubber removes cannot survive in half at the cut. Reads a little more than the
+   * excerpt needs, which leaves room for what the scrubber shortens.
+   */
+  static String of(byte[] body, int max, java.util.function.UnaryOperator<String> scrub) {
+    return cut(body, max, max * 4 + 1024, scrub);
+  }
+
+  private static String cut(byte[] body, int max, int readAtMost, java.util.function.UnaryOperator<String> scrub) {
+    int len = Math.min(body.length, readAtMost);
     while (len > 0 && len < body.length && (body[len] & 0xC0) == 0x80) {
       len--; // never cut inside a UTF-8 sequence: the half would decode to U+FFFD
     }
     // A body cut before decoding is marked as cut even when its excerpt is short: an indented
     // page can collapse to a few characters, which would otherwise read as the whole body.
-    return bounded(oneLine(new String(body, 0, len, StandardCharsets.UTF_8)), max, len < body.length);
+    return bounded(oneLine(scrub.apply(new String(body, 0, len, StandardCharsets.UTF_8))), max, len < body.length);
   }
 
   private static String oneLine(String text) {

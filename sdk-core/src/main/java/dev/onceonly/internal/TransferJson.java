@@ -35,6 +35,11 @@ public final class TransferJson {
   private static final int[] NANOS_PER_DIGIT = {
       100_000_000, 10_000_000, 1_000_000, 100_000, 10_000, 1_000, 100, 10, 1};
 
+  /** Bounds on an amount read from a server: far beyond any real one, far below a memory problem. */
+  static final int MAX_AMOUNT_CHARS = 64;
+  static final int MAX_AMOUNT_SCALE = 40;
+  static final int MAX_AMOUNT_INTEGER_DIGITS = 40;
+
   private TransferJson() {}
 
   /**
@@ -281,8 +286,17 @@ public final class TransferJson {
     if (currency == null || value == null) {
       throw new JsonProblem("amount needs a currency and a value");
     }
+    if (value.length() > MAX_AMOUNT_CHARS) {
+      throw new JsonProblem("amount.value is too long (" + value.length() + " characters)");
+    }
     try {
-      return Money.of(currency.toUpperCase(Locale.ROOT), new BigDecimal(value));
+      BigDecimal decimal = new BigDecimal(value);
+      // "1e999999999" parses in no time but is a billion digits once printed: refuse what no
+      // currency can hold, before anything expands it.
+      if (decimal.scale() > MAX_AMOUNT_SCALE || decimal.precision() - decimal.scale() > MAX_AMOUNT_INTEGER_DIGITS) {
+        throw new JsonProblem("amount.value is out of range: " + Excerpt.of(value, 40));
+      }
+      return Money.of(currency.toUpperCase(Locale.ROOT), decimal);
     } catch (NumberFormatException e) {
       throw new JsonProblem("amount.value is not a decimal number");
     } catch (IllegalArgumentException e) {

@@ -259,7 +259,7 @@ class ApiErrorsTest {
 
   @Test
   void aStoredAnswerMapsLikeALiveOne() {
-    ApiException e = ApiErrors.toException(422, MANGOPAY.getBytes(StandardCharsets.UTF_8), KEY);
+    ApiException e = ApiErrors.toException(422, MANGOPAY.getBytes(StandardCharsets.UTF_8), KEY, Redactor.none());
 
     assertEquals(IdempotencyKeyReusedException.class, e.getClass());
     assertEquals(Optional.of(KEY), e.idempotencyKey());

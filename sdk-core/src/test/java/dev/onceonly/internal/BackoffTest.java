@@ -9,6 +9,8 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class BackoffTest {
 
@@ -52,10 +54,17 @@ class BackoffTest {
   }
 
   @Test
-  void retryAfterIsCappedAtMaxBackoff() {
-    assertEquals(3000, backoff.cappedMillis(Duration.ofSeconds(3)));
-    assertEquals(5000, backoff.cappedMillis(Duration.ofDays(1)));
-    assertEquals(0, backoff.cappedMillis(Duration.ZERO));
+  void retryAfterIsCappedAtMaxBackoffAndNeverUnderTheFloor() {
+    assertEquals(3000, backoff.retryAfterMillis(Duration.ofSeconds(3)));
+    assertEquals(5000, backoff.retryAfterMillis(Duration.ofDays(1)));
+    assertEquals(backoff.floorMillis(), backoff.retryAfterMillis(Duration.ZERO), "Retry-After: 0 must not make a hot loop");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"9999999999999999", "99999999999999999", "9223372036854775807", "99999999999999999999999"})
+  void anAbsurdlyLargeRetryAfterReadsAsTheCapNotAnOverflow(String header) {
+    Duration parsed = Backoff.parseRetryAfter(header, java.time.Clock.systemUTC()).orElseThrow();
+    assertEquals(5000, backoff.retryAfterMillis(parsed));
   }
 
   @Test
@@ -67,6 +76,6 @@ class BackoffTest {
     assertEquals(Optional.empty(), Backoff.parseRetryAfter("soon", clock));
     assertEquals(Optional.empty(), Backoff.parseRetryAfter("-5", clock));
     assertEquals(Optional.empty(), Backoff.parseRetryAfter(null, clock));
-    assertTrue(Backoff.parseRetryAfter("99999999999999999999999", clock).orElseThrow().toDays() > 1000);
+    assertTrue(Backoff.parseRetryAfter("99999999999999999999999", clock).orElseThrow().toDays() > 365, "longer than any cap");
   }
 }

@@ -50,8 +50,10 @@ class DeadlineAndKeyWindowTest {
     OutcomeUnknownException e = assertThrows(OutcomeUnknownException.class,
         () -> h.transfers.create(params(), RequestOptions.builder().idempotencyKey(KEY).build()));
 
-    assertEquals(List.of(), h.sleeper.sleeps, "it does not sleep in vain");
+    assertEquals(List.of(policy.initialBackoff()), h.sleeper.sleeps,
+        "it does not sleep the 4 s in vain; only the floor between two requests before the last lookup");
     assertEquals(List.of("POST /transfers", "GET /responses/" + KEY), transport.lines());
+    assertEquals(dev.onceonly.StopReason.DEADLINE, e.reason());
     assertEquals(2, e.attempts());
   }
 

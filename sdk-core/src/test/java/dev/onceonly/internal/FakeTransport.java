@@ -20,6 +20,7 @@ import java.util.function.Function;
 final class FakeTransport implements HttpTransport {
 
   final List<HttpRequest> requests = new ArrayList<>();
+  final List<java.time.Duration> timeouts = new ArrayList<>();
   private final Deque<Function<HttpRequest, HttpResponse>> script = new ArrayDeque<>();
 
   @SafeVarargs
@@ -29,7 +30,8 @@ final class FakeTransport implements HttpTransport {
   }
 
   @Override
-  public synchronized HttpResponse execute(HttpRequest request) {
+  public synchronized HttpResponse execute(HttpRequest request, java.time.Duration timeout) {
+    timeouts.add(timeout);
     requests.add(request);
     Function<HttpRequest, HttpResponse> handler = script.size() > 1 ? script.poll() : script.peek();
     if (handler == null) {

@@ -68,7 +68,7 @@ final class InMemoryApi implements HttpTransport {
   }
 
   @Override
-  public HttpResponse execute(HttpRequest request) {
+  public HttpResponse execute(HttpRequest request, java.time.Duration timeout) {
     requests.add(request);
     String path = request.url().replaceFirst("^https?://[^/]+", "");
     if (request.method().equals("POST") && path.equals("/transfers")) {

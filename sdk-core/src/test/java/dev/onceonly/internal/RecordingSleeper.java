@@ -9,6 +9,8 @@ import java.util.List;
 final class RecordingSleeper implements Sleeper {
   final List<Duration> sleeps = new ArrayList<>();
   private final FakeClock clock;
+  /** Runs at every wait, before the clock moves: a test's way to act "while the client waits". */
+  private java.util.function.Consumer<Duration> onSleep = d -> { };
 
   RecordingSleeper(FakeClock clock) {
     this.clock = clock;
@@ -16,8 +18,13 @@ final class RecordingSleeper implements Sleeper {
 
   @Override
   public void sleep(Duration duration) {
+    onSleep.accept(duration);
     sleeps.add(duration);
     clock.advance(duration);
+  }
+
+  void onSleep(java.util.function.Consumer<Duration> action) {
+    this.onSleep = action;
   }
 
   Duration total() {

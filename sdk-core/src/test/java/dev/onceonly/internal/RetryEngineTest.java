@@ -362,14 +362,18 @@ class RetryEngineTest {
   }
 
   @Test
-  void refusesToFollowALocationToAnotherOrigin() {
-    transport.then(answer(201, "", "Location", "https://evil.example/transfers/1"));
+  void refusesToFollowALocationToAnotherOriginAndReportsTheOutcomeUnknown() {
+    transport.then(answer(201, "", "Location", "https://evil.example/transfers/1"),
+        answer(404, "{\"code\":\"NotFound\",\"message\":\"none\"}"));
 
-    dev.onceonly.InvalidResponseException e = assertThrows(dev.onceonly.InvalidResponseException.class,
+    OutcomeUnknownException e = assertThrows(OutcomeUnknownException.class,
         () -> h.transfers.create(params(), OWN_KEY));
 
-    assertEquals(1, transport.requests.size());
+    assertEquals(List.of("POST /transfers", "GET /responses/" + KEY), transport.lines(),
+        "nothing goes to the other origin; the last lookup asks the API itself");
     assertEquals(KEY, e.idempotencyKey().orElseThrow());
+    assertEquals(dev.onceonly.StopReason.UNUSABLE_ANSWER, e.reason());
+    assertInstanceOf(dev.onceonly.InvalidResponseException.class, e.getCause());
   }
 
   @Test
@@ -404,14 +408,16 @@ class RetryEngineTest {
   }
 
   @Test
-  void malformedJsonOnACreatedIsATypedExceptionWithTheKey() {
-    transport.then(answer(201, "{\"id\": \"abc\", \"amount\": "));
+  void malformedJsonOnACreatedIsAnUnknownOutcomeWithTheKey() {
+    transport.then(answer(201, "{\"id\": \"abc\", \"amount\": "), answer(404, ""));
 
-    dev.onceonly.InvalidResponseException e = assertThrows(dev.onceonly.InvalidResponseException.class,
+    OutcomeUnknownException e = assertThrows(OutcomeUnknownException.class,
         () -> h.transfers.create(params(), OWN_KEY));
 
-    assertEquals(201, e.statusCode());
+    assertEquals(201, ((dev.onceonly.InvalidResponseException) e.getCause()).statusCode());
     assertEquals(KEY, e.idempotencyKey().orElseThrow());
+    assertEquals(T0, e.keyFirstSentAt());
+    assertEquals(T0.plus(Duration.ofHours(24)), e.keyExpiresAt());
   }
 
   @Test

@@ -381,30 +381,33 @@ final class OkHttpPaymentsClientTest {
   }
 
   @Test
-  void malformedJsonOnA201IsAnInvalidResponseWithTheKey() {
+  void malformedJsonOnA201IsAnUnknownOutcomeWithTheKey() throws Exception {
     server.enqueue(json(201, "application/json", "{\"id\": \"" + TRANSFER_ID + "\", \"amount\": {"));
+    server.enqueue(json(404, "application/json", "{\"code\":\"NotFound\",\"message\":\"none\"}"));
 
-    PaymentsException e = assertThrows(PaymentsException.class,
+    OutcomeUnknownException e = assertThrows(OutcomeUnknownException.class,
         () -> client(RetryPolicy.defaults()).transfers().create(params(),
             RequestOptions.builder().idempotencyKey(CALLER_KEY).build()));
 
-    assertInstanceOf(InvalidResponseException.class, e);
-    assertEquals(201, ((InvalidResponseException) e).statusCode());
+    assertEquals(201, ((InvalidResponseException) e.getCause()).statusCode());
     assertEquals(CALLER_KEY, e.idempotencyKey().orElseThrow());
-    assertEquals(1, server.getRequestCount());
+    assertEquals(dev.onceonly.StopReason.UNUSABLE_ANSWER, e.reason());
+    assertEquals("POST", server.takeRequest().getMethod());
+    assertEquals("/responses/" + CALLER_KEY, server.takeRequest().getTarget(), "one last lookup of the stored answer");
   }
 
   @Test
-  void aBodyOverMaxResponseBytesIsAPaymentsException() {
+  void aSuccessBodyOverMaxResponseBytesIsAnUnknownOutcome() {
     server.enqueue(created());
+    server.enqueue(json(404, "application/json", "{\"code\":\"NotFound\",\"message\":\"none\"}"));
     client = builder().maxResponseBytes(64).build();
 
-    PaymentsException e = assertThrows(PaymentsException.class, () -> client.transfers().create(params()));
+    OutcomeUnknownException e = assertThrows(OutcomeUnknownException.class, () -> client.transfers().create(params()));
 
-    assertInstanceOf(InvalidResponseException.class, e);
-    assertTrue(e.getMessage().contains("maxResponseBytes = 64"), e.getMessage());
+    assertInstanceOf(InvalidResponseException.class, e.getCause());
+    assertTrue(e.getCause().getMessage().contains("maxResponseBytes = 64"), e.getCause().getMessage());
     assertTrue(e.idempotencyKey().isPresent());
-    assertEquals(1, server.getRequestCount());
+    assertEquals(2, server.getRequestCount());
   }
 
   // --- retries through OkHttp ---------------------------------------------------------------
@@ -531,8 +534,11 @@ final class OkHttpPaymentsClientTest {
     PaymentsClient closed = client(RetryPolicy.defaults());
     closed.close();
 
-    assertThrows(IllegalStateException.class, () -> closed.transfers().get(TRANSFER_ID));
-    assertThrows(IllegalStateException.class, () -> closed.transfers().create(params()));
+    assertThrows(PaymentsException.class, () -> closed.transfers().get(TRANSFER_ID));
+    dev.onceonly.RequestNotSentException e = assertThrows(dev.onceonly.RequestNotSentException.class,
+        () -> closed.transfers().create(params()));
+    assertEquals(dev.onceonly.StopReason.CLIENT_CLOSED, e.reason());
+    assertTrue(e.idempotencyKey().isPresent());
     assertEquals(0, server.getRequestCount());
   }
 

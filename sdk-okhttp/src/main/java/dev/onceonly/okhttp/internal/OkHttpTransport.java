@@ -9,11 +9,14 @@ import dev.onceonly.http.HttpTransport;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import okhttp3.Call;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -44,7 +47,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>{@link #close()} shuts down the client's dispatcher and connection pool only when this
  * transport owns the client; a caller's client (and everything derived from it) is left alone.
- * After {@code close()}, {@code execute} throws {@link IllegalStateException}.
+ * After {@code close()}, {@code execute} throws a plain {@link PaymentsException}: nothing was sent.
+ *
+ * <p>Each exchange is bounded as a whole by the {@code timeout} the engine gives
+ * ({@link Call#timeout()}): connecting, writing, waiting and reading the body all count, so a
+ * server that trickles its answer cannot hold an attempt past it.
  */
 public final class OkHttpTransport implements HttpTransport {
 
@@ -109,14 +116,26 @@ public final class OkHttpTransport implements HttpTransport {
   }
 
   @Override
-  public HttpResponse execute(HttpRequest request) {
-    if (closed.get()) {
-      throw new IllegalStateException("the client is closed; " + request + " was not sent");
-    }
+  public HttpResponse execute(HttpRequest request, Duration timeout) {
     @Nullable String key = findHeader(request.headers(), IDEMPOTENCY_KEY);
+    if (closed.get()) {
+      throw new PaymentsException("the client is closed; " + request + " was not sent", key, null);
+    }
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be positive, was: " + timeout);
+    }
     RequestProbe probe = new RequestProbe();
     Request okRequest = toOkHttp(request, probe, key);
-    try (Response response = client.newCall(okRequest).execute()) {
+    Call call = client.newCall(okRequest);
+    // The whole exchange, body included, within the engine's bound (and a caller's own
+    // callTimeout, if shorter): OkHttp's read timeout is per read, so a server trickling one byte
+    // at a time would never trip it.
+    long nanos = Math.min(timeout.toNanos(), Long.MAX_VALUE / 2);
+    if (client.callTimeoutMillis() > 0) {
+      nanos = Math.min(nanos, TimeUnit.MILLISECONDS.toNanos(client.callTimeoutMillis()));
+    }
+    call.timeout().timeout(nanos, TimeUnit.NANOSECONDS);
+    try (Response response = call.execute()) {
       return new HttpResponse(response.code(), headers(response.headers()), readBody(request, response, key));
     } catch (IOException e) {
       throw networkException(request, e, probe.requestStarted(), key);

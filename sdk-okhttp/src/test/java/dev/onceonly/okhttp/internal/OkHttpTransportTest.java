@@ -38,6 +38,9 @@ import org.junit.jupiter.api.Test;
 /** {@link OkHttpTransport} alone: what it sends, what it reads, and how it reports failures. */
 final class OkHttpTransportTest {
 
+  /** The bound each exchange gets: long enough never to matter in these tests. */
+  static final java.time.Duration T = java.time.Duration.ofSeconds(30);
+
   private static final String KEY = "19051a62-3403-11e6-ac61-9e71128cae77";
   private static final String TOKEN = "s3cret-T0ken";
   private static final byte[] BODY = "{\"amount\":{\"currency\":\"EUR\",\"value\":\"9.99\"},\"note\":\"café\"}"
@@ -74,7 +77,7 @@ final class OkHttpTransportTest {
   void sendsMethodUrlHeadersAndTheBodyBytesAsGiven() throws Exception {
     server.enqueue(new MockResponse.Builder().code(201).body("{}").build());
 
-    HttpResponse response = transport.execute(post());
+    HttpResponse response = transport.execute(post(), T);
 
     assertEquals(201, response.statusCode());
     RecordedRequest recorded = server.takeRequest();
@@ -93,7 +96,7 @@ final class OkHttpTransportTest {
   void sendsUserAgentWithTheSdkVersion() throws Exception {
     server.enqueue(new MockResponse.Builder().code(200).build());
 
-    transport.execute(new HttpRequest("GET", server.url("/transfers/1").toString(), Map.of(), null));
+    transport.execute(new HttpRequest("GET", server.url("/transfers/1").toString(), Map.of(), null), T);
 
     RecordedRequest recorded = server.takeRequest();
     assertNotEquals("unknown", SdkVersion.version(), "version.properties is on the classpath, filtered");
@@ -106,7 +109,7 @@ final class OkHttpTransportTest {
   void postWithoutBodySendsAnEmptyOne() throws Exception {
     server.enqueue(new MockResponse.Builder().code(200).build());
 
-    transport.execute(new HttpRequest("POST", server.url("/x").toString(), Map.of(), null));
+    transport.execute(new HttpRequest("POST", server.url("/x").toString(), Map.of(), null), T);
 
     RecordedRequest recorded = server.takeRequest();
     assertEquals("POST", recorded.getMethod());
@@ -123,7 +126,7 @@ final class OkHttpTransportTest {
         .body("{\"code\":\"idempotency_request_in_progress\"}")
         .build());
 
-    HttpResponse response = transport.execute(post());
+    HttpResponse response = transport.execute(post(), T);
 
     assertEquals(409, response.statusCode());
     assertEquals("3", response.header("retry-after").orElseThrow());
@@ -136,7 +139,7 @@ final class OkHttpTransportTest {
   void doesNotFollowRedirects() throws Exception {
     server.enqueue(new MockResponse.Builder().code(302).addHeader("Location", "/elsewhere").build());
 
-    HttpResponse response = transport.execute(post());
+    HttpResponse response = transport.execute(post(), T);
 
     assertEquals(302, response.statusCode());
     assertEquals("/elsewhere", response.header("Location").orElseThrow());
@@ -149,7 +152,7 @@ final class OkHttpTransportTest {
     server.enqueue(new MockResponse.Builder().code(503).addHeader("Retry-After", "0").build());
     server.enqueue(new MockResponse.Builder().code(201).body("{}").build());
 
-    HttpResponse response = transport.execute(post());
+    HttpResponse response = transport.execute(post(), T);
 
     assertEquals(503, response.statusCode());
     assertEquals("0", response.header("Retry-After").orElseThrow(), "the server's header, unchanged");
@@ -163,7 +166,7 @@ final class OkHttpTransportTest {
     transport = transport(new OkHttpClient(), 10);
     server.enqueue(new MockResponse.Builder().code(200).body("0123456789").build());
 
-    assertEquals("0123456789", new String(transport.execute(post()).body(), UTF_8));
+    assertEquals("0123456789", new String(transport.execute(post(), T).body(), UTF_8));
   }
 
   @Test
@@ -172,7 +175,7 @@ final class OkHttpTransportTest {
     transport = transport(new OkHttpClient(), 10);
     server.enqueue(new MockResponse.Builder().code(200).body("0123456789A").build());
 
-    InvalidResponseException e = assertThrows(InvalidResponseException.class, () -> transport.execute(post()));
+    InvalidResponseException e = assertThrows(InvalidResponseException.class, () -> transport.execute(post(), T));
 
     assertEquals(200, e.statusCode());
     assertTrue(e.getMessage().contains("maxResponseBytes = 10"), e.getMessage());
@@ -186,7 +189,7 @@ final class OkHttpTransportTest {
     transport = transport(new OkHttpClient(), 100);
     server.enqueue(new MockResponse.Builder().code(502).chunkedBody("x".repeat(100_000), 1024).build());
 
-    InvalidResponseException e = assertThrows(InvalidResponseException.class, () -> transport.execute(post()));
+    InvalidResponseException e = assertThrows(InvalidResponseException.class, () -> transport.execute(post(), T));
 
     assertEquals(502, e.statusCode());
     assertTrue(e.getMessage().contains("maxResponseBytes = 100"), e.getMessage());
@@ -200,7 +203,7 @@ final class OkHttpTransportTest {
     }
 
     NetworkException e = assertThrows(NetworkException.class,
-        () -> transport.execute(post("http://127.0.0.1:" + closedPort + "/transfers")));
+        () -> transport.execute(post("http://127.0.0.1:" + closedPort + "/transfers"), T));
 
     assertFalse(e.requestMayHaveReachedServer());
     assertEquals(KEY, e.idempotencyKey().orElseThrow());
@@ -218,7 +221,7 @@ final class OkHttpTransportTest {
         .build(), 1024);
 
     NetworkException e = assertThrows(NetworkException.class,
-        () -> transport.execute(post("http://api.example.test/transfers")));
+        () -> transport.execute(post("http://api.example.test/transfers"), T));
 
     assertFalse(e.requestMayHaveReachedServer());
     assertInstanceOf(UnknownHostException.class, e.getCause());
@@ -230,7 +233,7 @@ final class OkHttpTransportTest {
     transport.close();
     transport = transport(new OkHttpClient.Builder().socketFactory(new TimingOutSocketFactory()).build(), 1024);
 
-    NetworkException e = assertThrows(NetworkException.class, () -> transport.execute(post()));
+    NetworkException e = assertThrows(NetworkException.class, () -> transport.execute(post(), T));
 
     assertFalse(e.requestMayHaveReachedServer());
     assertTrue(e.getMessage().contains("timed out before the request was sent"), e.getMessage());
@@ -243,7 +246,7 @@ final class OkHttpTransportTest {
         .onResponseStart(SocketEffect.ShutdownConnection.INSTANCE)
         .build());
 
-    NetworkException e = assertThrows(NetworkException.class, () -> transport.execute(post()));
+    NetworkException e = assertThrows(NetworkException.class, () -> transport.execute(post(), T));
 
     assertTrue(e.requestMayHaveReachedServer());
     assertTrue(e.getMessage().contains("the server may have received it"), e.getMessage());
@@ -260,7 +263,7 @@ final class OkHttpTransportTest {
     transport = transport(new OkHttpClient.Builder().readTimeout(Duration.ofMillis(300)).build(), 1024);
     server.enqueue(new MockResponse.Builder().onResponseStart(SocketEffect.Stall.INSTANCE).build());
 
-    NetworkException e = assertThrows(NetworkException.class, () -> transport.execute(post()));
+    NetworkException e = assertThrows(NetworkException.class, () -> transport.execute(post(), T));
 
     assertTrue(e.requestMayHaveReachedServer());
     assertInstanceOf(SocketTimeoutException.class, e.getCause());
@@ -275,7 +278,7 @@ final class OkHttpTransportTest {
     server.enqueue(new MockResponse.Builder().code(201).body("{}").build());
     Thread.currentThread().interrupt();
     try {
-      NetworkException e = assertThrows(NetworkException.class, () -> transport.execute(post()));
+      NetworkException e = assertThrows(NetworkException.class, () -> transport.execute(post(), T));
 
       assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
       assertFalse(e.requestMayHaveReachedServer());
@@ -290,10 +293,10 @@ final class OkHttpTransportTest {
   void interruptOnAPooledConnectionIsANetworkExceptionAndKeepsTheFlag() {
     server.enqueue(new MockResponse.Builder().code(200).build());
     server.enqueue(new MockResponse.Builder().code(201).body("{}").build());
-    transport.execute(post()); // leaves a pooled connection: the next call skips connecting
+    transport.execute(post(), T); // leaves a pooled connection: the next call skips connecting
     Thread.currentThread().interrupt();
     try {
-      NetworkException e = assertThrows(NetworkException.class, () -> transport.execute(post()));
+      NetworkException e = assertThrows(NetworkException.class, () -> transport.execute(post(), T));
 
       assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
       assertTrue(Thread.currentThread().isInterrupted(), "the interrupt stays visible to the caller");
@@ -305,7 +308,7 @@ final class OkHttpTransportTest {
   @Test
   void aUrlOkHttpCannotSendIsAPaymentsExceptionAndNothingIsSent() {
     PaymentsException e = assertThrows(PaymentsException.class,
-        () -> transport.execute(post("ftp://api.example.test/transfers")));
+        () -> transport.execute(post("ftp://api.example.test/transfers"), T));
 
     assertFalse(e instanceof NetworkException, "not a network failure, so not to be retried");
     assertTrue(e.getMessage().contains("not an absolute http(s) URL"), e.getMessage());
@@ -316,7 +319,7 @@ final class OkHttpTransportTest {
   void anInvalidHeaderValueIsNamedButNeverQuoted() {
     HttpRequest request = post().withHeader("Authorization", "Bearer " + TOKEN + "\r\nX-Injected: 1");
 
-    PaymentsException e = assertThrows(PaymentsException.class, () -> transport.execute(request));
+    PaymentsException e = assertThrows(PaymentsException.class, () -> transport.execute(request, T));
 
     assertFalse(e instanceof NetworkException);
     assertTrue(e.getMessage().contains("\"Authorization\""), e.getMessage());
@@ -330,7 +333,7 @@ final class OkHttpTransportTest {
     OkHttpClient client = new OkHttpClient();
     OkHttpTransport owning = new OkHttpTransport(client, true, 1024);
     server.enqueue(new MockResponse.Builder().code(200).build());
-    owning.execute(post());
+    owning.execute(post(), T);
 
     owning.close();
     owning.close(); // idempotent
@@ -361,7 +364,7 @@ final class OkHttpTransportTest {
   void aClosedTransportSendsNothing() {
     transport.close();
 
-    assertThrows(IllegalStateException.class, () -> transport.execute(post()));
+    assertThrows(PaymentsException.class, () -> transport.execute(post(), T));
     assertEquals(0, server.getRequestCount());
   }
 

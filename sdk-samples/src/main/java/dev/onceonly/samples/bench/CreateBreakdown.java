@@ -64,6 +64,8 @@ import org.openjdk.jmh.infra.Blackhole;
 @Measurement(iterations = 5, time = 2)
 public class CreateBreakdown {
 
+  private static final java.time.Duration ATTEMPT = java.time.Duration.ofSeconds(30);
+
   private static final byte[] RESPONSE = LoopbackServer.TRANSFER_JSON.getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
   /** Tokens of busy work for {@link #rawPlusBusyWork}; 0 makes it the raw create. */
@@ -92,7 +94,7 @@ public class CreateBreakdown {
         "Content-Length", List.of(Integer.toString(RESPONSE.length))), RESPONSE);
     HttpTransport answersAtOnce = new HttpTransport() {
       @Override
-      public HttpResponse execute(HttpRequest request) {
+      public HttpResponse execute(HttpRequest request, java.time.Duration timeout) {
         return created;
       }
 
@@ -113,12 +115,12 @@ public class CreateBreakdown {
 
   @Benchmark
   public HttpResponse transport() {
-    return transport.execute(request());
+    return transport.execute(request(), ATTEMPT);
   }
 
   @Benchmark
   public Transfer transportAndDecode() {
-    return TransferJson.decodeTransfer(transport.execute(request()).body());
+    return TransferJson.decodeTransfer(transport.execute(request(), ATTEMPT).body());
   }
 
   @Benchmark

@@ -72,6 +72,7 @@ class RetryPolicyTest {
         Arguments.of("initialBackoff", (Setter) RetryPolicy.Builder::initialBackoff),
         Arguments.of("maxBackoff", (Setter) RetryPolicy.Builder::maxBackoff),
         Arguments.of("maxElapsed", (Setter) RetryPolicy.Builder::maxElapsed),
+        Arguments.of("attemptTimeout", (Setter) RetryPolicy.Builder::attemptTimeout),
         Arguments.of("keyWindow", (Setter) RetryPolicy.Builder::keyWindow),
         Arguments.of("keyExpiryMargin", (Setter) RetryPolicy.Builder::keyExpiryMargin));
   }
@@ -87,6 +88,25 @@ class RetryPolicyTest {
         () -> setter.set(RetryPolicy.builder(), Duration.ofMillis(-1)));
 
     assertTrue(e.getMessage().startsWith(name + " "), e.getMessage());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("durationSetters")
+  void aDurationSoLargeItWouldOverflowDeadlineArithmeticIsRefusedNamingIt(String name, Setter setter) {
+    for (Duration huge : new Duration[] {RetryPolicy.MAX_DURATION.plusMillis(1), Duration.ofSeconds(Long.MAX_VALUE)}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> setter.set(RetryPolicy.builder(), huge));
+      assertTrue(e.getMessage().startsWith(name + " must be at most 365 days"), e.getMessage());
+    }
+    setter.set(RetryPolicy.builder(), RetryPolicy.MAX_DURATION); // the bound itself is fine
+  }
+
+  @Test
+  void theAttemptTimeoutDefaultsTo30SecondsAndIsKeptByNewBuilder() {
+    assertEquals(Duration.ofSeconds(30), RetryPolicy.defaults().attemptTimeout());
+    RetryPolicy p = RetryPolicy.builder().attemptTimeout(Duration.ofSeconds(3)).build();
+    assertEquals(Duration.ofSeconds(3), p.newBuilder().build().attemptTimeout());
+    assertNotEquals(RetryPolicy.defaults(), p);
+    assertTrue(p.toString().contains("attemptTimeout=PT3S"), p.toString());
   }
 
   @ParameterizedTest(name = "{0}")

@@ -98,4 +98,14 @@ class ClientConfigTest {
     assertTrue(e.getMessage().contains("baseUrl"), e.getMessage());
     assertFalse(e.getMessage().contains("s3cr3tpass"), e.getMessage());
   }
+
+  @org.junit.jupiter.api.Test
+  void itsDescriptionNeverHoldsTheBearerToken() {
+    ClientConfig config = new ClientConfig(java.net.URI.create("https://api.example.test/"), "tok_live_secret_1234",
+        dev.onceonly.RetryPolicy.defaults(), dev.onceonly.RetryListener.NONE, java.time.Clock.systemUTC(),
+        dev.onceonly.Sleeper.SYSTEM);
+
+    org.junit.jupiter.api.Assertions.assertFalse(config.toString().contains("tok_live_secret_1234"), config.toString());
+    org.junit.jupiter.api.Assertions.assertTrue(config.toString().contains("bearerToken=(set)"), config.toString());
+  }
 }

@@ -37,4 +37,21 @@ class KeyLedgerTest {
     assertNull(ledger.firstSent("old-000000000007", null), "past its window: forgotten");
     assertEquals(later, ledger.firstSent("new-000000000007", null));
   }
+
+  @Test
+  void staysBoundedDuringAnOutageDroppingTheOldestFirst() {
+    KeyLedger small = new KeyLedger(Duration.ofHours(24), 1_000);
+    for (int i = 0; i < 5_000; i++) {
+      small.recordSend(String.format("k-%014d", i), t0.plusSeconds(i)); // all within the window
+    }
+
+    assertEquals(1_000, small.size());
+    assertNull(small.firstSent("k-00000000000000", null), "the oldest went first");
+    assertEquals(t0.plusSeconds(4_999), small.firstSent("k-00000000004999", null));
+  }
+
+  @Test
+  void theDefaultCapIsAHundredThousandKeys() {
+    assertEquals(100_000, KeyLedger.MAX_KEYS);
+  }
 }

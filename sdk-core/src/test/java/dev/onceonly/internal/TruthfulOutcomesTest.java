@@ -187,6 +187,23 @@ class TruthfulOutcomesTest {
   }
 
   @Test
+  void anInterruptWhileWaitingToRetryEndsAsUnknownAndKeepsTheFlag() {
+    Fixtures.Harness interrupted = new Fixtures.Harness(transport, POLICY);
+    interrupted.sleeper.onSleep(d -> Thread.currentThread().interrupt());
+    transport.then(readTimeout(), answer(201, TRANSFER));
+    try {
+      OutcomeUnknownException e = assertThrows(OutcomeUnknownException.class,
+          () -> interrupted.transfers.create(params(), OWN_KEY));
+
+      assertEquals(StopReason.INTERRUPTED, e.reason());
+      assertTrue(Thread.currentThread().isInterrupted(), "the caller's interrupt is kept");
+      assertEquals(1, transport.requests.size());
+    } finally {
+      Thread.interrupted();
+    }
+  }
+
+  @Test
   void closingBeforeAnythingIsSentSaysNothingWasSent() {
     h.engine.close();
 

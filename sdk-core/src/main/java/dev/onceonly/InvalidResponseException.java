@@ -4,10 +4,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The server's answer could not be used: malformed JSON, a required field missing, a body
- * larger than the configured bound, or a redirect to another origin.
+ * larger than the configured bound, an answer that is not the requested resource, or a
+ * redirect to another origin.
  *
- * <p>For a {@code create}, the operation itself may have succeeded: {@link #idempotencyKey()}
- * names it, and re-sending the same parameters with that key is safe.
+ * <p>For an idempotent operation such as {@code create}, this is never thrown on its own: an
+ * unusable answer after an attempt that may have reached the server means the operation may
+ * exist, so it is the cause of an {@link OutcomeUnknownException}. It is thrown as such for
+ * reads ({@code get}), which cannot create anything.
  */
 public class InvalidResponseException extends PaymentsException {
 

@@ -101,6 +101,7 @@ final class IdempotentDecider<T> extends BaseDecider<T> {
       Backoff backoff,
       Redactor redactor,
       URI base,
+      Origin apiOrigin,
       HttpRequest post,
       String key,
       boolean keyFromCaller,
@@ -116,7 +117,7 @@ final class IdempotentDecider<T> extends BaseDecider<T> {
     this.keyExpiresAt = firstSentAt.plus(policy.keyWindow());
     this.lastSendable = keyExpiresAt.minus(policy.keyExpiryMargin());
     this.base = base;
-    this.apiOrigin = java.util.Objects.requireNonNull(Origin.of(base), "base");
+    this.apiOrigin = apiOrigin;
     this.reader = reader;
   }
 

@@ -42,6 +42,7 @@ public final class RetryEngine {
 
   private final HttpTransport transport;
   private final URI baseUrl;
+  private final Origin apiOrigin;
   private final RetryPolicy policy;
   private final Clock clock;
   private final Sleeper sleeper;
@@ -59,6 +60,7 @@ public final class RetryEngine {
   RetryEngine(HttpTransport transport, ClientConfig config, RandomGenerator random) {
     this.transport = transport;
     this.baseUrl = config.baseUrl();
+    this.apiOrigin = java.util.Objects.requireNonNull(Origin.of(baseUrl), "baseUrl");
     this.policy = config.retryPolicy();
     this.clock = config.clock();
     this.sleeper = config.sleeper();
@@ -104,7 +106,7 @@ public final class RetryEngine {
       boolean keyFromCaller, AnswerReader<T> reader) {
     Instant now = clock.instant();
     Instant firstUse = ledger.firstSent(key, keyFirstUsedAt);
-    IdempotentDecider<T> decider = new IdempotentDecider<>(policy, backoff, redactor, baseUrl, post, key,
+    IdempotentDecider<T> decider = new IdempotentDecider<>(policy, backoff, redactor, baseUrl, apiOrigin, post, key,
         keyFromCaller, firstUse, reader, now);
     try {
       return drive(decider, now);

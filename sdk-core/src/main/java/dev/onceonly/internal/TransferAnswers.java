@@ -4,8 +4,6 @@ import dev.onceonly.Money;
 import dev.onceonly.http.HttpResponse;
 import dev.onceonly.transfers.Transfer;
 import dev.onceonly.transfers.TransferCreateParams;
-import java.net.URI;
-import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -67,28 +65,40 @@ final class TransferAnswers {
     return null;
   }
 
-  private static boolean sameResource(String asked, String got) {
-    String a = lastSegment(asked);
-    String b = lastSegment(got);
-    return a != null && b != null ? a.equals(b) : asked.strip().equalsIgnoreCase(got.strip());
+  /**
+   * Whether two links name the same resource: their last path segments (before any query or
+   * fragment, trailing slashes aside) are equal without case. Compared in place, without parsing
+   * or copying either string: this runs on every create's answer.
+   */
+  static boolean sameResource(String asked, String got) {
+    long a = lastSegment(asked);
+    long b = lastSegment(got);
+    int aStart = (int) (a >>> 32);
+    int aLength = (int) a - aStart;
+    int bStart = (int) (b >>> 32);
+    int bLength = (int) b - bStart;
+    if (aLength == 0 || bLength == 0) {
+      return asked.strip().equalsIgnoreCase(got.strip());
+    }
+    return aLength == bLength && asked.regionMatches(true, aStart, got, bStart, aLength);
   }
 
-  private static @Nullable String lastSegment(String href) {
-    String path;
-    try {
-      path = new URI(href.strip()).getPath();
-    } catch (java.net.URISyntaxException e) {
-      return null;
+  /** The last path segment of {@code href} as {@code start << 32 | end}. */
+  private static long lastSegment(String href) {
+    int end = href.length();
+    int query = href.indexOf('?');
+    if (query >= 0) {
+      end = query;
     }
-    if (path == null) {
-      return null;
+    int fragment = href.indexOf('#');
+    if (fragment >= 0 && fragment < end) {
+      end = fragment;
     }
-    while (path.endsWith("/")) {
-      path = path.substring(0, path.length() - 1);
+    while (end > 0 && (href.charAt(end - 1) == '/' || href.charAt(end - 1) == ' ')) {
+      end--;
     }
-    int slash = path.lastIndexOf('/');
-    String segment = path.substring(slash + 1);
-    return segment.isEmpty() ? null : segment.toLowerCase(Locale.ROOT);
+    int start = href.lastIndexOf('/', end - 1) + 1;
+    return ((long) start << 32) | end;
   }
 
   static boolean isBlank(byte[] body) {

@@ -11,8 +11,14 @@ import java.util.Objects;
  * <p>Every attempt of every operation goes through it, so its event publisher
  * ({@code retry.getEventPublisher().onRetry(...)}) and its metrics (for example with
  * {@code TaggedRetryMetrics.ofIterable(List.of(retry)).bindTo(registry)} from
- * {@code resilience4j-micrometer}) see what the client does. Use it to observe only: the
- * engine's behaviour is set by {@link dev.onceonly.RetryPolicy}, not by this object. For the
+ * {@code resilience4j-micrometer}) see what the client does: a {@code RETRY} event per request
+ * followed by another (with the wait the engine took), {@code SUCCESS} for an operation that
+ * succeeded after retries, {@code ERROR} for one that failed after retries, {@code IGNORED_ERROR}
+ * for one that failed at its first request. Use it to observe only: the engine decides, by
+ * {@link dev.onceonly.RetryPolicy}; this object is never asked. resilience4j's
+ * "failed with retry" counter counts only operations it saw use every attempt; an operation the
+ * deadline ended earlier shows as an {@code ERROR} event. An event consumer that throws is
+ * ignored. For the
  * SDK's own view of each attempt (delay source, status, key), register a
  * {@link dev.onceonly.RetryListener} on the client's builder instead.
  */

@@ -8,17 +8,24 @@ import dev.onceonly.RequestOptions;
  *
  * <p>{@code create} is an idempotent operation: the client sends one {@code Idempotency-Key}
  * and the same body bytes on every attempt, retries what is safe to retry, recovers stored
- * answers, and when it truly cannot tell whether the transfer was made, throws
- * {@link dev.onceonly.OutcomeUnknownException} with the key to resume with.
+ * answers, checks every answer against the request (a success for another amount or
+ * destination is never returned), and when it truly cannot tell whether the transfer was made,
+ * throws {@link dev.onceonly.OutcomeUnknownException} with the key to resume with. Each attempt
+ * is bounded by the policy's {@code attemptTimeout} and the operation's one deadline,
+ * {@code maxElapsed}.
  */
 public interface TransferService {
 
   /**
    * Creates a transfer exactly once, with a key minted for this call.
    *
-   * @throws dev.onceonly.ApiException the server refused the transfer
-   * @throws dev.onceonly.OutcomeUnknownException retries ran out and the transfer may exist
-   * @throws dev.onceonly.RequestNotSentException retries ran out and nothing reached the server
+   * @throws dev.onceonly.ApiException the server refused the transfer: its final verdict on the key
+   * @throws dev.onceonly.OutcomeUnknownException the transfer may exist: an attempt may have reached
+   *     the server and no final answer came (retries or time ran out, an answer that could not be
+   *     used, an error that says nothing about the earlier attempt, the client closed); resume it
+   *     with the exception's key before {@code keyExpiresAt()}
+   * @throws dev.onceonly.RequestNotSentException nothing can have reached the server
+   * @throws dev.onceonly.IdempotencyKeyExpiredException a caller's key too old to send; nothing was sent
    */
   default Transfer create(TransferCreateParams params) {
     return create(params, RequestOptions.none());

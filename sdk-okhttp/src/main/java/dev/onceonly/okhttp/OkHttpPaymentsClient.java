@@ -111,9 +111,10 @@ public final class OkHttpPaymentsClient {
 
     /**
      * How long one attempt may wait for the server between bytes, reading the response or writing
-     * the request (it is also the write timeout). Default 10 s. Zero means no timeout, as in
-     * OkHttp; then only the server can end a stalled attempt, and the retry policy's
-     * {@code maxElapsed} cannot interrupt it.
+     * the request (it is also the write timeout). Default 10 s. Zero means no timeout between
+     * bytes, as in OkHttp. Whatever it is, each attempt as a whole is also cut at
+     * {@code min(RetryPolicy.attemptTimeout(), time left to RetryPolicy.maxElapsed())}, so a
+     * server that stalls or trickles its answer cannot hold an operation past its deadline.
      *
      * @throws IllegalArgumentException if negative, or not a whole number of milliseconds up to
      *     {@code Integer.MAX_VALUE} ms
@@ -169,7 +170,8 @@ public final class OkHttpPaymentsClient {
      * Your own OkHttp client, to share its connection pool, dispatcher, interceptors, proxy, TLS
      * and DNS settings. The SDK derives its client from it with {@link OkHttpClient#newBuilder()}
      * and then applies its own settings over yours: this builder's timeouts (yours are replaced,
-     * except a {@code callTimeout}, which still bounds each attempt), no OkHttp retries or
+     * except a {@code callTimeout}, which still bounds each attempt when it is shorter than the
+     * policy's bound), no OkHttp retries or
      * redirects, and interceptors and an event listener of its own, added after yours.
      *
      * <p>You keep ownership: closing the {@link PaymentsClient} does not shut down this client's

@@ -14,6 +14,13 @@ public interface PaymentsClient extends AutoCloseable {
   /** The Transfers resource. */
   TransferService transfers();
 
+  /**
+   * The operation journal: what is pending after a crash, and the way to settle it. With the
+   * default in-memory journal this knows only this process's operations; give the builder a
+   * durable one ({@code JdbcOperationJournal}) to survive restarts.
+   */
+  Operations operations();
+
   /** Releases the resources this client owns. Never throws. */
   @Override
   void close();

@@ -22,10 +22,12 @@ public final class RequestOptions {
 
   private final @Nullable String idempotencyKey;
   private final @Nullable Instant keyFirstUsedAt;
+  private final @Nullable String reference;
 
   private RequestOptions(Builder builder) {
     this.idempotencyKey = builder.idempotencyKey;
     this.keyFirstUsedAt = builder.keyFirstUsedAt;
+    this.reference = builder.reference;
   }
 
   /** No options: the client mints the key. */
@@ -47,15 +49,22 @@ public final class RequestOptions {
     return Optional.ofNullable(keyFirstUsedAt);
   }
 
+  /** The caller's own reference for the operation, if one was given. */
+  public Optional<String> reference() {
+    return Optional.ofNullable(reference);
+  }
+
   @Override
   public String toString() {
-    return "RequestOptions{idempotencyKey=" + idempotencyKey + ", keyFirstUsedAt=" + keyFirstUsedAt + '}';
+    return "RequestOptions{idempotencyKey=" + idempotencyKey + ", keyFirstUsedAt=" + keyFirstUsedAt
+        + ", reference=" + reference + '}';
   }
 
   /** Builds {@link RequestOptions}; each setter validates its argument at once. */
   public static final class Builder {
     private @Nullable String idempotencyKey;
     private @Nullable Instant keyFirstUsedAt;
+    private @Nullable String reference;
 
     private Builder() {}
 
@@ -83,6 +92,28 @@ public final class RequestOptions {
      */
     public Builder keyFirstUsedAt(Instant keyFirstUsedAt) {
       this.keyFirstUsedAt = Objects.requireNonNull(keyFirstUsedAt, "keyFirstUsedAt");
+      return this;
+    }
+
+    /**
+     * Your own identifier for this operation (a job, order or invoice id), stored with the
+     * operation in the journal. After a crash, {@code client.operations().find(reference)} tells
+     * what became of it, without your having stored the key: settled (with the transfer), still
+     * pending, or never sent. 1 to 255 characters, no control characters. Not sent to the server.
+     *
+     * @throws IllegalArgumentException if it is empty, longer than 255 characters or has control characters
+     */
+    public Builder reference(String reference) {
+      Objects.requireNonNull(reference, "reference");
+      if (reference.isEmpty() || reference.length() > 255) {
+        throw new IllegalArgumentException("reference must be 1 to 255 characters, was " + reference.length());
+      }
+      for (int i = 0; i < reference.length(); i++) {
+        if (Character.isISOControl(reference.charAt(i))) {
+          throw new IllegalArgumentException("reference must not contain control characters (at index " + i + ")");
+        }
+      }
+      this.reference = reference;
       return this;
     }
 

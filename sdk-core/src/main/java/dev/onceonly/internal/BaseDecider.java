@@ -38,12 +38,13 @@ abstract class BaseDecider<T> implements Decider<T> {
 
   @Override
   public final @Nullable Duration beginAttempt(Instant now) {
-    Duration left = Duration.between(now, deadline);
-    if (left.isNegative() || left.isZero()) {
+    long leftMillis = java.time.temporal.ChronoUnit.MILLIS.between(now, deadline);
+    if (leftMillis <= 0) {
       return null;
     }
     attempts++;
-    return left.compareTo(policy.attemptTimeout()) < 0 ? left : policy.attemptTimeout();
+    // No Duration made on the common path: the policy's own is returned when it fits.
+    return leftMillis < policy.attemptTimeout().toMillis() ? Duration.ofMillis(leftMillis) : policy.attemptTimeout();
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.onceonly.internal;
 import dev.onceonly.RetryListener;
 import dev.onceonly.RetryPolicy;
 import dev.onceonly.Sleeper;
+import dev.onceonly.journal.OperationJournal;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;
@@ -22,9 +23,17 @@ public record ClientConfig(
     RetryPolicy retryPolicy,
     RetryListener listener,
     Clock clock,
-    Sleeper sleeper) {
+    Sleeper sleeper,
+    OperationJournal journal) {
+
+  /** A configuration with its own in-memory journal. */
+  public ClientConfig(URI baseUrl, @Nullable String bearerToken, RetryPolicy retryPolicy, RetryListener listener,
+      Clock clock, Sleeper sleeper) {
+    this(baseUrl, bearerToken, retryPolicy, listener, clock, sleeper, OperationJournal.inMemory());
+  }
 
   public ClientConfig {
+    Objects.requireNonNull(journal, "journal");
     Objects.requireNonNull(baseUrl, "baseUrl");
     Objects.requireNonNull(retryPolicy, "retryPolicy");
     Objects.requireNonNull(listener, "listener");
@@ -36,7 +45,8 @@ public record ClientConfig(
   @Override
   public String toString() {
     return "ClientConfig{baseUrl=" + baseUrl + ", bearerToken=" + (bearerToken == null ? "none" : "(set)")
-        + ", retryPolicy=" + retryPolicy + ", listener=" + listener + ", clock=" + clock + ", sleeper=" + sleeper + '}';
+        + ", retryPolicy=" + retryPolicy + ", listener=" + listener + ", clock=" + clock + ", sleeper=" + sleeper
+        + ", journal=" + journal.describe() + '}';
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.onceonly.internal;
 
+import dev.onceonly.Operations;
 import dev.onceonly.PaymentsClient;
 import dev.onceonly.http.HttpTransport;
 import dev.onceonly.transfers.TransferService;
@@ -13,6 +14,7 @@ public final class DefaultPaymentsClient implements PaymentsClient {
   private final HttpTransport transport;
   private final RetryEngine engine;
   private final TransferService transfers;
+  private final Operations operations;
 
   public DefaultPaymentsClient(HttpTransport transport, ClientConfig config) {
     this.transport = transport;
@@ -20,11 +22,17 @@ public final class DefaultPaymentsClient implements PaymentsClient {
     HttpTransport authed = new AuthTransport(transport, config.bearerToken(), origin);
     this.engine = new RetryEngine(authed, config);
     this.transfers = new DefaultTransferService(engine, config.baseUrl());
+    this.operations = new DefaultOperations(engine);
   }
 
   @Override
   public TransferService transfers() {
     return transfers;
+  }
+
+  @Override
+  public Operations operations() {
+    return operations;
   }
 
   /** The engine, for integrations inside the SDK (resilience4j metrics). */

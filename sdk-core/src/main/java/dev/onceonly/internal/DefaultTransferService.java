@@ -17,6 +17,9 @@ import java.util.UUID;
 /** {@link TransferService} over the retry engine. Thread-safe. */
 final class DefaultTransferService implements TransferService {
 
+  /** The journal's name for a transfer create. */
+  static final String CREATE = "transfers.create";
+
   private static final Map<String, String> GET_HEADERS = Map.of("Accept", "application/json");
   /** Holds the headers every create sends before its key, in this order. */
   private static final HttpRequest POST_HEADERS = new HttpRequest("POST", "/transfers", postHeaders(), null);
@@ -42,10 +45,11 @@ final class DefaultTransferService implements TransferService {
 
     // The answer (first, replayed, stored, or read back from its Location) is returned only if
     // it is this request's: same amount, currency, source and destination.
-    RetryEngine.Completed<Transfer> created = engine.executeIdempotent(post, key,
-        options.keyFirstUsedAt().orElse(null), options.idempotencyKey().isPresent(),
+    RetryEngine.Completed<Transfer> created = engine.executeIdempotent(post, key, CREATE,
+        options.keyFirstUsedAt().orElse(null), options.idempotencyKey().isPresent(), options.reference().orElse(null),
         TransferAnswers.forCreate(params, engine.redactor()));
-    OperationResult<Transfer> result = new OperationResult<>(created.value(), key, created.attempts(), created.replay());
+    OperationResult<Transfer> result = new OperationResult<>(created.value(), key, created.attempts(), created.replay(),
+        created.journalError());
     engine.reportSuccess(result);
     return result;
   }

@@ -113,6 +113,9 @@ final class IdempotentDecider<T> extends BaseDecider<T> {
     this.key = key;
     this.keyFromCaller = keyFromCaller;
     this.keyUsedBefore = keyFirstUsedAt != null;
+    // A key sent before (by an earlier call or process) may have reached the server then, so no
+    // failure of this call can prove that nothing was created.
+    this.mayHaveReached = keyUsedBefore;
     this.firstSentAt = keyFirstUsedAt == null || keyFirstUsedAt.isAfter(now) ? now : keyFirstUsedAt;
     this.keyExpiresAt = firstSentAt.plus(policy.keyWindow());
     this.lastSendable = keyExpiresAt.minus(policy.keyExpiryMargin());

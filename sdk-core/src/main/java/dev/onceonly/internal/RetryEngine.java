@@ -11,6 +11,8 @@ import dev.onceonly.StopReason;
 import dev.onceonly.http.HttpRequest;
 import dev.onceonly.http.HttpResponse;
 import dev.onceonly.http.HttpTransport;
+import dev.onceonly.journal.JournalEntry;
+import dev.onceonly.journal.OperationJournal;
 import io.github.resilience4j.retry.Retry;
 import java.net.URI;
 import java.time.Clock;
@@ -49,7 +51,7 @@ public final class RetryEngine {
   private final RetryListener listener;
   private final Backoff backoff;
   private final Redactor redactor;
-  private final KeyLedger ledger;
+  private final OperationJournal journal;
   private final Resilience4jEvents events;
   private volatile boolean closed;
 
@@ -67,13 +69,23 @@ public final class RetryEngine {
     this.listener = config.listener();
     this.backoff = new Backoff(policy, random);
     this.redactor = new Redactor(config.bearerToken());
-    this.ledger = new KeyLedger(policy.keyWindow());
+    this.journal = config.journal();
     this.events = new Resilience4jEvents(RETRY_NAME, policy.maxAttempts());
   }
 
-  /** The keys this engine may be asked to resume (for tests). */
-  KeyLedger ledger() {
-    return ledger;
+  /** Where operations are written ahead. */
+  OperationJournal journal() {
+    return journal;
+  }
+
+  /** The policy every operation follows. */
+  RetryPolicy policy() {
+    return policy;
+  }
+
+  /** The clock of deadlines and key windows. */
+  Clock clock() {
+    return clock;
   }
 
   /** The resilience4j {@code Retry} that publishes this engine's attempts. */
@@ -91,34 +103,40 @@ public final class RetryEngine {
     closed = true;
   }
 
-  /** What a successful operation produced. */
-  record Completed<T>(T value, HttpResponse response, int attempts, ReplayStatus replay) {}
+  /** What a successful operation produced, and a journal problem met while settling it, if any. */
+  record Completed<T>(T value, HttpResponse response, int attempts, ReplayStatus replay,
+      @Nullable PaymentsException journalError) {
+    Completed(T value, HttpResponse response, int attempts, ReplayStatus replay) {
+      this(value, response, attempts, replay, null);
+    }
+  }
 
   /**
    * Runs one idempotent operation: {@code post} carries the key and the body bytes, sent as they
-   * are on every attempt.
+   * are on every attempt. The operation is written to the journal before its first request and
+   * settled when it ends with the server's final answer.
    *
+   * @param operation what it is, such as {@code transfers.create}, for the journal
    * @param keyFirstUsedAt when the caller says it first sent the key, if it did
    * @param keyFromCaller whether the key came from the caller (a replay then cannot be ruled out)
+   * @param reference the caller's reference for the operation, stored in the journal
    * @param reader reads and checks a success answer against this request
    */
-  <T> Completed<T> executeIdempotent(HttpRequest post, String key, @Nullable Instant keyFirstUsedAt,
-      boolean keyFromCaller, AnswerReader<T> reader) {
+  <T> Completed<T> executeIdempotent(HttpRequest post, String key, String operation, @Nullable Instant keyFirstUsedAt,
+      boolean keyFromCaller, @Nullable String reference, AnswerReader<T> reader) {
     Instant now = clock.instant();
-    Instant firstUse = ledger.firstSent(key, keyFirstUsedAt);
-    IdempotentDecider<T> decider = new IdempotentDecider<>(policy, backoff, redactor, baseUrl, apiOrigin, post, key,
-        keyFromCaller, firstUse, reader, now);
-    try {
-      return drive(decider, now);
-    } catch (PaymentsException e) {
-      // The caller now holds a key it may resume with: remember when it was first sent, so that
-      // a resume in this process is never sent past its window. Operations that ended with an
-      // answer are not recorded, which keeps the ledger as small as the failures.
-      if (decider.attempts() > 0 || firstUse != null) {
-        ledger.recordSend(key, decider.firstSentAt());
-      }
-      throw e;
-    }
+    Instant first = keyFirstUsedAt == null || keyFirstUsedAt.isAfter(now) ? now : keyFirstUsedAt;
+    JournalingDecider<T> decider = new JournalingDecider<>(journal, key, first,
+        firstSent -> JournalEntry.pending(key, operation, post.method(), post.url(), post.headers(),
+            post.body() == null ? HttpResponse.emptyBody() : post.body(), firstSent,
+            firstSent.plus(policy.keyWindow()), reference),
+        keyFirstUsedAt != null, !keyFromCaller,
+        (firstSentAt, usedBefore) -> new IdempotentDecider<>(policy, backoff, redactor, baseUrl, apiOrigin, post, key,
+            keyFromCaller, usedBefore ? firstSentAt : null, reader, now),
+        reader);
+    Completed<T> done = drive(decider, now);
+    return decider.journalProblem() == null ? done
+        : new Completed<>(done.value(), done.response(), done.attempts(), done.replay(), decider.journalProblem());
   }
 
   /** Runs a safe read ({@code GET}), retried on transient failures. */

@@ -304,6 +304,42 @@ public final class TransferJson {
     }
   }
 
+  /**
+   * Reads back a create body this SDK wrote ({@link #encodeCreate}): what a resumed operation is
+   * checked against. Returns {@code null} when the bytes are not such a body.
+   */
+  static @org.jspecify.annotations.Nullable TransferCreateParams decodeCreateRequest(byte[] body) {
+    try {
+      JsonReader reader = JsonReader.of(new Buffer().write(body));
+      TransferCreateParams.Builder params = TransferCreateParams.builder();
+      reader.beginObject();
+      while (reader.hasNext()) {
+        switch (reader.nextName()) {
+          case "_links" -> {
+            reader.beginObject();
+            while (reader.hasNext()) {
+              String link = reader.nextName();
+              String href = readHref(reader);
+              if (href != null && link.equals("source")) {
+                params.source(href);
+              } else if (href != null && link.equals("destination")) {
+                params.destination(href);
+              }
+            }
+            reader.endObject();
+          }
+          case "amount" -> params.amount(readMoney(reader));
+          case "metadata" -> readStringMap(reader).forEach(params::metadata);
+          default -> reader.skipValue();
+        }
+      }
+      reader.endObject();
+      return params.build();
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
   /** A name {@code selectName} did not match, and its value: a field this SDK does not read. */
   private static void skipNameAndValue(JsonReader reader) throws IOException {
     reader.skipName();

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,13 +13,42 @@ import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
-/** {@link OperationJournal#inMemory()}: a map guarded by one lock. Survives nothing. */
+/**
+ * {@link OperationJournal#inMemory()}: maps guarded by one lock. Survives nothing, not even a
+ * restart. Bounded: at most {@link #MAX_PENDING} pending entries and {@link #MAX_SETTLED} settled
+ * ones, the oldest dropped first. Settled entries are kept only so that a key used again in the
+ * same process gets its stored answer; dropping one costs at most a request.
+ */
 final class InMemoryOperationJournal implements OperationJournal {
 
-  private final Map<String, Held> entries = new LinkedHashMap<>();
+  /** The most pending entries kept: those a caller may resume. */
+  static final int MAX_PENDING = 100_000;
+  /** The most settled entries kept. */
+  static final int MAX_SETTLED = 10_000;
 
-  /** An entry and its lease. */
+  /** Insertion order is write order. Guarded by this. */
+  private final LinkedHashMap<String, Held> pending = new LinkedHashMap<>();
+  private final LinkedHashMap<String, JournalEntry> settled = new LinkedHashMap<>();
+  private final Map<String, String> keysByReference = new HashMap<>();
+  private final int maxPending;
+  private final int maxSettled;
+
+  InMemoryOperationJournal() {
+    this(MAX_PENDING, MAX_SETTLED);
+  }
+
+  InMemoryOperationJournal(int maxPending, int maxSettled) {
+    this.maxPending = maxPending;
+    this.maxSettled = maxSettled;
+  }
+
+  /** A pending entry and its lease. */
   private record Held(JournalEntry entry, @Nullable String owner, @Nullable Instant leaseUntil) {}
+
+  @Override
+  public boolean durable() {
+    return false;
+  }
 
   @Override
   public String describe() {
@@ -30,11 +61,13 @@ final class InMemoryOperationJournal implements OperationJournal {
     if (entry.state() != JournalState.PENDING) {
       throw new IllegalArgumentException("begin takes a PENDING entry, was: " + entry.state());
     }
-    Held held = entries.get(entry.idempotencyKey());
-    if (held != null) {
-      return held.entry();
+    Optional<JournalEntry> held = find(entry.idempotencyKey());
+    if (held.isPresent()) {
+      return held.get();
     }
-    entries.put(entry.idempotencyKey(), new Held(entry, null, null));
+    pending.put(entry.idempotencyKey(), new Held(entry, null, null));
+    index(entry);
+    trim(pending.values().iterator(), pending.size() - maxPending, h -> ((Held) h).entry());
     return entry;
   }
 
@@ -45,26 +78,52 @@ final class InMemoryOperationJournal implements OperationJournal {
     if (state == JournalState.PENDING) {
       throw new IllegalArgumentException("an entry is settled as SUCCEEDED, FAILED or EXPIRED, not PENDING");
     }
-    Held held = entries.get(idempotencyKey);
-    if (held == null || held.entry().state() != JournalState.PENDING) {
+    Held held = pending.remove(idempotencyKey);
+    if (held == null) {
       return;
     }
-    JournalEntry e = held.entry();
-    entries.put(idempotencyKey, new Held(new JournalEntry(e.idempotencyKey(), e.operation(), e.method(), e.url(),
-        e.headers(), e.body(), e.firstSentAt(), e.keyExpiresAt(), state, statusCode, response), null, null));
+    JournalEntry done = held.entry().settled(state, statusCode, response);
+    settled.put(idempotencyKey, done);
+    trim(settled.values().iterator(), settled.size() - maxSettled, e -> (JournalEntry) e);
+  }
+
+  private void index(JournalEntry entry) {
+    if (entry.reference() != null) {
+      keysByReference.put(entry.reference(), entry.idempotencyKey());
+    }
+  }
+
+  /** Drops the {@code excess} eldest values, and their references. */
+  private void trim(Iterator<?> eldest, int excess, java.util.function.Function<Object, JournalEntry> entryOf) {
+    for (int i = 0; i < excess && eldest.hasNext(); i++) {
+      JournalEntry dropped = entryOf.apply(eldest.next());
+      eldest.remove();
+      if (dropped.reference() != null) {
+        keysByReference.remove(dropped.reference(), dropped.idempotencyKey());
+      }
+    }
   }
 
   @Override
   public synchronized Optional<JournalEntry> find(String idempotencyKey) {
-    Held held = entries.get(Objects.requireNonNull(idempotencyKey, "idempotencyKey"));
-    return held == null ? Optional.empty() : Optional.of(held.entry());
+    Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+    Held held = pending.get(idempotencyKey);
+    if (held != null) {
+      return Optional.of(held.entry());
+    }
+    return Optional.ofNullable(settled.get(idempotencyKey));
+  }
+
+  @Override
+  public synchronized Optional<JournalEntry> findByReference(String reference) {
+    String key = keysByReference.get(Objects.requireNonNull(reference, "reference"));
+    return key == null ? Optional.empty() : find(key);
   }
 
   @Override
   public synchronized List<JournalEntry> pending() {
-    return entries.values().stream()
+    return pending.values().stream()
         .map(Held::entry)
-        .filter(e -> e.state() == JournalState.PENDING)
         .sorted(Comparator.comparing(JournalEntry::firstSentAt))
         .toList();
   }
@@ -85,10 +144,10 @@ final class InMemoryOperationJournal implements OperationJournal {
       if (claimed.size() == max) {
         break;
       }
-      Held held = entries.get(e.idempotencyKey());
+      Held held = pending.get(e.idempotencyKey());
       boolean free = held.owner() == null || held.leaseUntil() == null || !now.isBefore(held.leaseUntil());
       if (free) {
-        entries.put(e.idempotencyKey(), new Held(e, owner, now.plus(lease)));
+        pending.put(e.idempotencyKey(), new Held(e, owner, now.plus(lease)));
         claimed.add(e);
       }
     }
@@ -97,18 +156,23 @@ final class InMemoryOperationJournal implements OperationJournal {
 
   @Override
   public synchronized void release(String idempotencyKey, String owner) {
-    Held held = entries.get(idempotencyKey);
+    Held held = pending.get(idempotencyKey);
     if (held != null && owner.equals(held.owner())) {
-      entries.put(idempotencyKey, new Held(held.entry(), null, null));
+      pending.put(idempotencyKey, new Held(held.entry(), null, null));
     }
   }
 
   @Override
   public synchronized int purgeSettled(Instant cutoff) {
-    int before = entries.size();
-    entries.values().removeIf(h -> h.entry().state() != JournalState.PENDING
-        && h.entry().keyExpiresAt().isBefore(cutoff));
-    return before - entries.size();
+    int before = settled.size();
+    settled.values().removeIf(e -> e.keyExpiresAt().isBefore(cutoff));
+    keysByReference.values().removeIf(key -> !pending.containsKey(key) && !settled.containsKey(key));
+    return before - settled.size();
+  }
+
+  /** How many entries are held, pending and settled (for tests). */
+  synchronized int size() {
+    return pending.size() + settled.size();
   }
 
   @Override

@@ -29,6 +29,8 @@ import org.jspecify.annotations.Nullable;
  * @param state how far the operation got
  * @param statusCode the final answer's HTTP status once settled, 0 while pending
  * @param response the final answer's body once settled, {@code null} while pending
+ * @param reference the caller's own reference for the operation (a job or invoice id), by which
+ *     {@link OperationJournal#findByReference} finds it after a crash; {@code null} when none
  */
 public record JournalEntry(
     String idempotencyKey,
@@ -41,7 +43,8 @@ public record JournalEntry(
     Instant keyExpiresAt,
     JournalState state,
     int statusCode,
-    byte @Nullable [] response) {
+    byte @Nullable [] response,
+    @Nullable String reference) {
 
   public JournalEntry {
     Objects.requireNonNull(idempotencyKey, "idempotencyKey");
@@ -70,15 +73,22 @@ public record JournalEntry(
       Map<String, String> headers,
       byte[] body,
       Instant firstSentAt,
-      Instant keyExpiresAt) {
+      Instant keyExpiresAt,
+      @Nullable String reference) {
     return new JournalEntry(idempotencyKey, operation, method, url, headers, body, firstSentAt, keyExpiresAt,
-        JournalState.PENDING, 0, null);
+        JournalState.PENDING, 0, null, reference);
+  }
+
+  /** This entry settled as {@code state} with the final answer. */
+  public JournalEntry settled(JournalState state, int statusCode, byte[] response) {
+    return new JournalEntry(idempotencyKey, operation, method, url, headers, body, firstSentAt, keyExpiresAt,
+        state, statusCode, response, reference);
   }
 
   /** The key, method and URL; never the body, which may carry personal data. */
   @Override
   public String toString() {
-    return "JournalEntry{" + idempotencyKey + ", " + operation + ", " + method + " " + url + ", " + state
+    return "JournalEntry{" + idempotencyKey + (reference == null ? "" : " (" + reference + ")") + ", " + operation + ", " + method + " " + url + ", " + state
         + (statusCode == 0 ? "" : ", " + statusCode) + ", firstSentAt=" + firstSentAt + '}';
   }
 }

@@ -31,10 +31,23 @@ public interface OperationJournal extends AutoCloseable {
 
   /**
    * A journal in this process's memory: what a client uses when given none. It survives nothing,
-   * not even a restart; it keeps a client's bookkeeping in one place.
+   * not even a restart. It is not {@linkplain #durable() durable}, so a client writes to it only
+   * when an operation ends without an answer: it then remembers when each such key was first
+   * sent (a resume in this process is never sent past its window) and what to resume. Bounded:
+   * 100,000 pending and 10,000 settled entries at most, the oldest dropped first.
    */
   static OperationJournal inMemory() {
     return new InMemoryOperationJournal();
+  }
+
+  /**
+   * Whether the journal survives the process. A durable journal is written ahead of every
+   * operation's first request and settled at its end. One that is not (the in-memory journal) is
+   * written only when an operation ends without an answer, and then holds what a caller may
+   * resume in this process: writing it ahead would protect nothing, as it dies with the process.
+   */
+  default boolean durable() {
+    return true;
   }
 
   /** A short, secret-free description of where the journal lives, for messages and logs. */
@@ -65,6 +78,12 @@ public interface OperationJournal extends AutoCloseable {
 
   /** The entry for {@code idempotencyKey}, in whatever state. */
   Optional<JournalEntry> find(String idempotencyKey);
+
+  /**
+   * The newest entry the caller gave {@code reference} to, in whatever state: how an application
+   * finds out, after a crash, what became of its own job or invoice without having stored the key.
+   */
+  Optional<JournalEntry> findByReference(String reference);
 
   /** Every pending entry, oldest {@code firstSentAt} first, leased or not. */
   List<JournalEntry> pending();

@@ -143,10 +143,10 @@ class DeadlineAndKeyWindowTest {
     transport.then(answer(201, TRANSFER), answer(201, TRANSFER), readTimeout());
     h.transfers.create(params());
     h.transfers.create(params(), RequestOptions.builder().idempotencyKey(KEY).build());
-    assertEquals(0, h.engine.ledger().size(), "answered operations leave nothing behind");
+    assertEquals(0, h.engine.journal().pending().size(), "answered operations leave nothing behind");
 
     assertThrows(OutcomeUnknownException.class, () -> h.transfers.create(params()));
 
-    assertEquals(1, h.engine.ledger().size(), "the key the caller may resume is remembered");
+    assertEquals(1, h.engine.journal().pending().size(), "the key the caller may resume is remembered");
   }
 }

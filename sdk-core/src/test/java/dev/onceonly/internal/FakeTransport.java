@@ -29,6 +29,13 @@ final class FakeTransport implements HttpTransport {
     return this;
   }
 
+  /** Replaces the script: what is left of the old one (its repeating last answer included) is dropped. */
+  @SafeVarargs
+  final synchronized FakeTransport instead(Function<HttpRequest, HttpResponse>... handlers) {
+    script.clear();
+    return then(handlers);
+  }
+
   @Override
   public synchronized HttpResponse execute(HttpRequest request, java.time.Duration timeout) {
     timeouts.add(timeout);

@@ -50,10 +50,18 @@ final class Fixtures {
     }
 
     Harness(HttpTransport transport, RetryPolicy policy, RetryListener listener) {
-      ClientConfig config = new ClientConfig(BASE, "tok_secret", policy, listener, clock, sleeper);
+      this(transport, policy, listener, dev.onceonly.journal.OperationJournal.inMemory());
+    }
+
+    Harness(HttpTransport transport, RetryPolicy policy, RetryListener listener,
+        dev.onceonly.journal.OperationJournal journal) {
+      ClientConfig config = new ClientConfig(BASE, "tok_secret", policy, listener, clock, sleeper, journal);
       this.engine = new RetryEngine(transport, config, new SplittableRandom(42));
       this.transfers = new DefaultTransferService(engine, BASE);
+      this.operations = new DefaultOperations(engine);
     }
+
+    final DefaultOperations operations;
   }
 
   private Fixtures() {}

@@ -7,6 +7,7 @@ import dev.onceonly.Sleeper;
 import dev.onceonly.http.HttpTransport;
 import dev.onceonly.internal.ClientConfig;
 import dev.onceonly.internal.DefaultPaymentsClient;
+import dev.onceonly.journal.OperationJournal;
 import dev.onceonly.okhttp.internal.OkHttpTransport;
 import java.net.URI;
 import java.time.Clock;
@@ -70,6 +71,7 @@ public final class OkHttpPaymentsClient {
     private Sleeper sleeper = Sleeper.SYSTEM;
     private long maxResponseBytes = HttpTransport.DEFAULT_MAX_RESPONSE_BYTES;
     private @Nullable OkHttpClient okHttpClient;
+    private @Nullable OperationJournal journal;
 
     private Builder() {}
 
@@ -183,6 +185,20 @@ public final class OkHttpPaymentsClient {
     }
 
     /**
+     * Where the client writes each create ahead of its first request, and settles it when the
+     * final answer comes: a durable journal ({@code JdbcOperationJournal.create(dataSource)} on
+     * SQLite or PostgreSQL) makes exactly-once survive a crash of this process, through
+     * {@code client.operations().resumePending()} in the next one. Default: a journal in this
+     * process's memory ({@link OperationJournal#inMemory()}), one per client. The caller keeps
+     * ownership: closing the client does not close it. One journal may serve several clients of
+     * the same API and credentials.
+     */
+    public Builder journal(OperationJournal journal) {
+      this.journal = Objects.requireNonNull(journal, "journal");
+      return this;
+    }
+
+    /**
      * Builds the client. Sends nothing.
      *
      * @throws IllegalArgumentException if {@link #baseUrl} was not given
@@ -191,7 +207,8 @@ public final class OkHttpPaymentsClient {
       if (baseUrl == null) {
         throw new IllegalArgumentException("baseUrl is required");
       }
-      ClientConfig config = new ClientConfig(baseUrl, bearerToken, retryPolicy, retryListener, clock, sleeper);
+      ClientConfig config = new ClientConfig(baseUrl, bearerToken, retryPolicy, retryListener, clock, sleeper,
+          journal == null ? OperationJournal.inMemory() : journal);
       boolean ours = okHttpClient == null;
       OkHttpClient.Builder builder = okHttpClient == null ? new OkHttpClient.Builder() : okHttpClient.newBuilder();
       OkHttpClient client = builder

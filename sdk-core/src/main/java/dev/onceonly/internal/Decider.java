@@ -71,8 +71,18 @@ interface Decider<T> {
     record Send<T>(HttpRequest request, long waitMillis, DelaySource source, @Nullable AttemptEvent event)
         implements Step<T> {}
 
-    /** The operation succeeded. */
-    record Done<T>(T value, HttpResponse response, int attempts, ReplayStatus replay) implements Step<T> {}
+    /**
+     * The operation succeeded.
+     *
+     * @param journalError why its journal entry could not be settled, if it could not
+     */
+    record Done<T>(T value, HttpResponse response, int attempts, ReplayStatus replay,
+        dev.onceonly.@Nullable PaymentsException journalError) implements Step<T> {
+
+      Done(T value, HttpResponse response, int attempts, ReplayStatus replay) {
+        this(value, response, attempts, replay, null);
+      }
+    }
 
     /**
      * The operation failed; throw {@code error}.

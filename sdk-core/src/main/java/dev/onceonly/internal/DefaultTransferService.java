@@ -45,7 +45,7 @@ final class DefaultTransferService implements TransferService {
 
     // The answer (first, replayed, stored, or read back from its Location) is returned only if
     // it is this request's: same amount, currency, source and destination.
-    RetryEngine.Completed<Transfer> created = engine.executeIdempotent(post, key, CREATE,
+    Decider.Step.Done<Transfer> created = engine.executeIdempotent(post, key, CREATE,
         options.keyFirstUsedAt().orElse(null), options.idempotencyKey().isPresent(), options.reference().orElse(null),
         TransferAnswers.forCreate(params, engine.redactor()));
     OperationResult<Transfer> result = new OperationResult<>(created.value(), key, created.attempts(), created.replay(),

@@ -66,10 +66,11 @@ final class IdempotentDecider<T> extends BaseDecider<T> {
   private final HttpRequest post;
   private final String key;
   private final boolean keyFromCaller;
-  private final boolean keyUsedBefore;
-  private final Instant firstSentAt;
-  private final Instant keyExpiresAt;
-  private final Instant lastSendable;
+  // Set once before start(), by the constructor or by firstSent() when a journal knows better.
+  private boolean keyUsedBefore;
+  private Instant firstSentAt;
+  private @Nullable Instant keyExpiresAt;
+  private @Nullable Instant lastSendable;
   private final URI base;
   private final Origin apiOrigin;
   private final AnswerReader<T> reader;
@@ -112,16 +113,40 @@ final class IdempotentDecider<T> extends BaseDecider<T> {
     this.post = post;
     this.key = key;
     this.keyFromCaller = keyFromCaller;
+    firstSent(keyFirstUsedAt, now);
+    this.base = base;
+    this.apiOrigin = apiOrigin;
+    this.reader = reader;
+  }
+
+  /**
+   * Sets when the key was first sent by an earlier call or process ({@code null}: never, it is
+   * sent now), before {@link #start}.
+   */
+  void firstSent(@Nullable Instant keyFirstUsedAt, Instant now) {
     this.keyUsedBefore = keyFirstUsedAt != null;
     // A key sent before (by an earlier call or process) may have reached the server then, so no
     // failure of this call can prove that nothing was created.
     this.mayHaveReached = keyUsedBefore;
     this.firstSentAt = keyFirstUsedAt == null || keyFirstUsedAt.isAfter(now) ? now : keyFirstUsedAt;
-    this.keyExpiresAt = firstSentAt.plus(policy.keyWindow());
-    this.lastSendable = keyExpiresAt.minus(policy.keyExpiryMargin());
-    this.base = base;
-    this.apiOrigin = apiOrigin;
-    this.reader = reader;
+    this.keyExpiresAt = null; // derived from firstSentAt when first needed
+    this.lastSendable = null;
+  }
+
+  private Instant keyExpiresAt() {
+    Instant at = keyExpiresAt;
+    if (at == null) {
+      at = keyExpiresAt = firstSentAt.plus(policy.keyWindow());
+    }
+    return at;
+  }
+
+  private Instant lastSendable() {
+    Instant at = lastSendable;
+    if (at == null) {
+      at = lastSendable = keyExpiresAt().minus(policy.keyExpiryMargin());
+    }
+    return at;
   }
 
   /** When the key was first sent (or is about to be). */
@@ -136,11 +161,11 @@ final class IdempotentDecider<T> extends BaseDecider<T> {
 
   @Override
   public Step<T> start(Instant now) {
-    if (!now.isBefore(lastSendable)) {
+    if (!now.isBefore(lastSendable())) {
       return new Step.Fail<>(new IdempotencyKeyExpiredException(
-          "Idempotency-Key " + key + " was first used too long ago: the server forgets it at " + keyExpiresAt
+          "Idempotency-Key " + key + " was first used too long ago: the server forgets it at " + keyExpiresAt()
               + " (less a safety margin of " + policy.keyExpiryMargin() + "), and re-sending it could create"
-              + " a second resource. Nothing was sent.", key, keyExpiresAt), null, false);
+              + " a second resource. Nothing was sent.", key, keyExpiresAt()), null, false);
     }
     sent = Kind.POST;
     return new Step.Send<>(post, 0, DelaySource.IMMEDIATE, null);
@@ -445,7 +470,7 @@ final class IdempotentDecider<T> extends BaseDecider<T> {
     if (!fitsBeforeDeadline(wait.millis(), now)) {
       return end(StopReason.DEADLINE, cause, status, true, now, wait);
     }
-    if (next == Kind.POST && !now.plusMillis(wait.millis()).isBefore(lastSendable)) {
+    if (next == Kind.POST && !now.plusMillis(wait.millis()).isBefore(lastSendable())) {
       // Past its window the server would take the key as new: never POST it again.
       return end(StopReason.KEY_WINDOW_CLOSING, cause, status, true, now);
     }
@@ -508,8 +533,8 @@ final class IdempotentDecider<T> extends BaseDecider<T> {
       return new Step.Fail<>(new OutcomeUnknownException(
           "The outcome of " + post + " is unknown (" + why + "): the server may have received it. Send it again with"
               + " the same parameters and Idempotency-Key " + key + " (first sent at " + firstSentAt + ") before "
-              + keyExpiresAt + " to settle it; last failure: " + messageOf(cause),
-          key, firstSentAt, keyExpiresAt, attempts, reason, cause), event, retried);
+              + keyExpiresAt() + " to settle it; last failure: " + messageOf(cause),
+          key, firstSentAt, keyExpiresAt(), attempts, reason, cause), event, retried);
     }
     return new Step.Fail<>(new RequestNotSentException(
         "Nothing was created: no attempt of " + post + " can have reached the server or been acted on (" + why
@@ -520,7 +545,7 @@ final class IdempotentDecider<T> extends BaseDecider<T> {
     return switch (reason) {
       case ATTEMPTS_EXHAUSTED -> "after " + plural(attempts, "attempt");
       case DEADLINE -> "the deadline of " + policy.maxElapsed() + " came after " + plural(attempts, "attempt");
-      case KEY_WINDOW_CLOSING -> "the key's window closes at " + keyExpiresAt;
+      case KEY_WINDOW_CLOSING -> "the key's window closes at " + keyExpiresAt();
       case AMBIGUOUS_ERROR -> "an error answer after an attempt that may have reached the server";
       case STORED_SERVER_ERROR -> "the server stored a server error as the key's answer";
       case UNUSABLE_ANSWER -> "the server's answer could not be used";

@@ -7,6 +7,7 @@ import dev.onceonly.PaymentsException;
 import dev.onceonly.ReplayStatus;
 import dev.onceonly.RequestNotSentException;
 import dev.onceonly.StopReason;
+import dev.onceonly.http.HttpRequest;
 import dev.onceonly.http.HttpResponse;
 import dev.onceonly.journal.JournalEntry;
 import dev.onceonly.journal.JournalException;
@@ -40,46 +41,76 @@ final class JournalingDecider<T> implements Decider<T> {
 
   private static final System.Logger LOG = System.getLogger("dev.onceonly.journal");
 
-  /** Makes the decision core once the key's first-sent time is known. */
-  @FunctionalInterface
-  interface Core<T> {
-    IdempotentDecider<T> create(Instant firstSentAt, boolean usedBefore);
-  }
-
   private final OperationJournal journal;
   private final String key;
   private final Instant proposedFirst;
-  /** Made only when it is written: a journal that is not durable sees most operations never. */
-  private final java.util.function.Function<Instant, JournalEntry> entry;
+  private final HttpRequest post;
+  private final String operation;
+  private final @Nullable String reference;
+  private final Duration keyWindow;
   private @Nullable JournalEntry held;
   private boolean lazy;
   private final boolean keyUsedBefore;
   private final boolean keyMinted;
-  private final Core<T> core;
+  private final IdempotentDecider<T> inner;
   private final AnswerReader<T> reader;
-  private @Nullable IdempotentDecider<T> inner;
   private boolean ours;
   private boolean settledOrLeft;
   private @Nullable PaymentsException journalProblem;
 
   /**
-   * @param key the operation's key
+   * @param inner the decision core; its first-sent time is set here before it starts
+   * @param post the request, as journaled (its body the exact bytes sent)
+   * @param operation what it is, such as {@code transfers.create}
    * @param proposedFirst when the key was first sent, as far as the caller knows (now, for a new one)
-   * @param entry makes the pending entry to write, for a given first-sent time
    * @param keyUsedBefore whether the caller says the key was sent before (it gave {@code keyFirstUsedAt})
    * @param keyMinted whether the SDK minted the key for this call (then no one else can hold it)
    */
-  JournalingDecider(OperationJournal journal, String key, Instant proposedFirst,
-      java.util.function.Function<Instant, JournalEntry> entry, boolean keyUsedBefore, boolean keyMinted,
-      Core<T> core, AnswerReader<T> reader) {
+  JournalingDecider(OperationJournal journal, IdempotentDecider<T> inner, String key, HttpRequest post, String operation,
+      @Nullable String reference, Duration keyWindow, Instant proposedFirst, boolean keyUsedBefore, boolean keyMinted,
+      AnswerReader<T> reader) {
     this.journal = journal;
+    this.inner = inner;
     this.key = key;
+    this.post = post;
+    this.operation = operation;
+    this.reference = reference;
+    this.keyWindow = keyWindow;
     this.proposedFirst = proposedFirst;
-    this.entry = entry;
     this.keyUsedBefore = keyUsedBefore;
     this.keyMinted = keyMinted;
-    this.core = core;
     this.reader = reader;
+  }
+
+  /** The entry to write, for a given first-sent time: made only when it is written. */
+  private JournalEntry entry(Instant firstSent) {
+    return entry(key, post, operation, reference, firstSent, keyWindow);
+  }
+
+  /** A pending entry for {@code post}. */
+  static JournalEntry entry(String key, HttpRequest post, String operation, @Nullable String reference,
+      Instant firstSent, Duration keyWindow) {
+    return JournalEntry.pending(key, operation, post.method(), post.url(), post.headers(),
+        post.body() == null ? HttpResponse.emptyBody() : post.body(), firstSent, firstSent.plus(keyWindow), reference);
+  }
+
+  /**
+   * Whether an operation that ended with {@code e} is still open: it may exist, and no final
+   * answer settled it (an unknown outcome, a closed client, an interrupt), as opposed to the
+   * server's refusal, nothing sent, or a key too old to send.
+   */
+  static boolean leavesOpen(PaymentsException e) {
+    return !(e instanceof ApiException) && !(e instanceof RequestNotSentException)
+        && !(e instanceof IdempotencyKeyExpiredException) && !(e instanceof JournalException);
+  }
+
+  /** Writes an open operation to a journal that is not durable; its failure loses only that memory. */
+  static void rememberOpen(OperationJournal journal, JournalEntry entry) {
+    try {
+      journal.begin(entry);
+    } catch (RuntimeException ignored) {
+      // an in-memory journal that fails loses only this process's memory of the key
+    }
   }
 
   /** Why the entry could not be settled after the operation ended, if it could not. */
@@ -89,13 +120,13 @@ final class JournalingDecider<T> implements Decider<T> {
 
   /** When the key was first sent, once {@link #start} has run. */
   Instant firstSentAt() {
-    return inner == null ? proposedFirst : inner.firstSentAt();
+    return inner.firstSentAt();
   }
 
   @Override
   public Step<T> start(Instant now) {
     if (journal.durable()) {
-      JournalEntry intended = entry.apply(proposedFirst);
+      JournalEntry intended = entry(proposedFirst);
       try {
         held = journal.begin(intended);
       } catch (JournalException e) {
@@ -140,7 +171,7 @@ final class JournalingDecider<T> implements Decider<T> {
     }
     Instant first = held != null && held.firstSentAt().isBefore(proposedFirst) ? held.firstSentAt() : proposedFirst;
     boolean usedBefore = keyUsedBefore || (held != null && !ours);
-    inner = core.create(first, usedBefore);
+    inner.firstSent(usedBefore ? first : null, now);
     return observe(inner.start(now));
   }
 
@@ -171,13 +202,10 @@ final class JournalingDecider<T> implements Decider<T> {
 
   @Override
   public int attempts() {
-    return inner == null ? 0 : inner.attempts();
+    return inner.attempts();
   }
 
   private IdempotentDecider<T> inner() {
-    if (inner == null) {
-      throw new IllegalStateException("start() first");
-    }
     return inner;
   }
 
@@ -191,15 +219,8 @@ final class JournalingDecider<T> implements Decider<T> {
       // Nothing written for this operation yet: write it only if it ends without an answer.
       if (step instanceof Step.Fail<T> fail) {
         settledOrLeft = true;
-        PaymentsException e = fail.error();
-        boolean open = !(e instanceof ApiException) && !(e instanceof RequestNotSentException)
-            && !(e instanceof IdempotencyKeyExpiredException) && !(e instanceof JournalException);
-        if (open && inner != null && (inner.attempts() > 0 || keyUsedBefore)) {
-          try {
-            journal.begin(entry.apply(inner.firstSentAt()));
-          } catch (RuntimeException ignored) {
-            // an in-memory journal that fails loses only this process's memory of the key
-          }
+        if (leavesOpen(fail.error()) && (inner.attempts() > 0 || keyUsedBefore)) {
+          rememberOpen(journal, entry(inner.firstSentAt()));
         }
       } else if (step instanceof Step.Done<T>) {
         settledOrLeft = true;
@@ -209,6 +230,9 @@ final class JournalingDecider<T> implements Decider<T> {
     if (step instanceof Step.Done<T> done) {
       settledOrLeft = true;
       settle(JournalState.SUCCEEDED, done.response().statusCode(), done.response().body());
+      if (journalProblem != null) {
+        return new Step.Done<>(done.value(), done.response(), done.attempts(), done.replay(), journalProblem);
+      }
     } else if (step instanceof Step.Fail<T> fail) {
       settledOrLeft = true;
       PaymentsException e = fail.error();

@@ -44,51 +44,43 @@ final class Resilience4jEvents {
     return retry;
   }
 
-  /** One operation's view. */
-  Call start() {
-    return new Call(retry.asyncContext());
+  /** One operation's context, for the methods below. */
+  Retry.AsyncContext<Object> start() {
+    return retry.asyncContext();
   }
 
-  static final class Call {
-    private final Retry.AsyncContext<Object> context;
-
-    private Call(Retry.AsyncContext<Object> context) {
-      this.context = context;
+  /** A request of the operation of {@code context} failed and another follows after {@code waitMillis}. */
+  static void retrying(Retry.AsyncContext<Object> context, PaymentsException cause, long waitMillis) {
+    DECIDED.set(waitMillis);
+    try {
+      context.onError(cause);
+    } catch (RuntimeException | LinkageError | AssertionError e) {
+      // an event consumer threw: it must not change the outcome
+    } finally {
+      DECIDED.remove();
     }
+  }
 
-    /** A request failed and another follows after {@code waitMillis}. */
-    void retrying(PaymentsException cause, long waitMillis) {
-      DECIDED.set(waitMillis);
-      try {
-        context.onError(cause);
-      } catch (RuntimeException | LinkageError | AssertionError e) {
-        // an event consumer threw: it must not change the outcome
-      } finally {
-        DECIDED.remove();
-      }
+  /** The operation of {@code context} failed with {@code error}. */
+  static void failed(Retry.AsyncContext<Object> context, PaymentsException error, boolean retried) {
+    if (retried) {
+      DECIDED.set(STOP);
     }
-
-    /** The operation failed with {@code error}. */
-    void failed(PaymentsException error, boolean retried) {
-      if (retried) {
-        DECIDED.set(STOP);
-      }
-      try {
-        context.onError(error);
-      } catch (RuntimeException | LinkageError | AssertionError e) {
-        // as above
-      } finally {
-        DECIDED.remove();
-      }
+    try {
+      context.onError(error);
+    } catch (RuntimeException | LinkageError | AssertionError e) {
+      // as above
+    } finally {
+      DECIDED.remove();
     }
+  }
 
-    /** The operation succeeded. */
-    void succeeded() {
-      try {
-        context.onComplete();
-      } catch (RuntimeException | LinkageError | AssertionError e) {
-        // as above
-      }
+  /** The operation of {@code context} succeeded. */
+  static void succeeded(Retry.AsyncContext<Object> context) {
+    try {
+      context.onComplete();
+    } catch (RuntimeException | LinkageError | AssertionError e) {
+      // as above
     }
   }
 }

@@ -103,14 +103,6 @@ public final class RetryEngine {
     closed = true;
   }
 
-  /** What a successful operation produced, and a journal problem met while settling it, if any. */
-  record Completed<T>(T value, HttpResponse response, int attempts, ReplayStatus replay,
-      @Nullable PaymentsException journalError) {
-    Completed(T value, HttpResponse response, int attempts, ReplayStatus replay) {
-      this(value, response, attempts, replay, null);
-    }
-  }
-
   /**
    * Runs one idempotent operation: {@code post} carries the key and the body bytes, sent as they
    * are on every attempt. The operation is written to the journal before its first request and
@@ -122,25 +114,32 @@ public final class RetryEngine {
    * @param reference the caller's reference for the operation, stored in the journal
    * @param reader reads and checks a success answer against this request
    */
-  <T> Completed<T> executeIdempotent(HttpRequest post, String key, String operation, @Nullable Instant keyFirstUsedAt,
-      boolean keyFromCaller, @Nullable String reference, AnswerReader<T> reader) {
+  <T> Decider.Step.Done<T> executeIdempotent(HttpRequest post, String key, String operation,
+      @Nullable Instant keyFirstUsedAt, boolean keyFromCaller, @Nullable String reference, AnswerReader<T> reader) {
     Instant now = clock.instant();
     Instant first = keyFirstUsedAt == null || keyFirstUsedAt.isAfter(now) ? now : keyFirstUsedAt;
-    JournalingDecider<T> decider = new JournalingDecider<>(journal, key, first,
-        firstSent -> JournalEntry.pending(key, operation, post.method(), post.url(), post.headers(),
-            post.body() == null ? HttpResponse.emptyBody() : post.body(), firstSent,
-            firstSent.plus(policy.keyWindow()), reference),
-        keyFirstUsedAt != null, !keyFromCaller,
-        (firstSentAt, usedBefore) -> new IdempotentDecider<>(policy, backoff, redactor, baseUrl, apiOrigin, post, key,
-            keyFromCaller, usedBefore ? firstSentAt : null, reader, now),
-        reader);
-    Completed<T> done = drive(decider, now);
-    return decider.journalProblem() == null ? done
-        : new Completed<>(done.value(), done.response(), done.attempts(), done.replay(), decider.journalProblem());
+    IdempotentDecider<T> core = new IdempotentDecider<>(policy, backoff, redactor, baseUrl, apiOrigin, post, key,
+        keyFromCaller, keyFirstUsedAt, reader, now);
+    if (!journal.durable() && !keyFromCaller && keyFirstUsedAt == null) {
+      // The common case, made cheap: a minted key and a journal that dies with the process. There
+      // is nothing to look up or write ahead; the journal learns of the operation only if it ends
+      // without an answer, as what a caller may resume.
+      try {
+        return drive(core, now);
+      } catch (PaymentsException e) {
+        if (JournalingDecider.leavesOpen(e) && core.attempts() > 0) {
+          JournalingDecider.rememberOpen(journal, JournalingDecider.entry(key, post, operation, reference,
+              core.firstSentAt(), policy.keyWindow()));
+        }
+        throw e;
+      }
+    }
+    return drive(new JournalingDecider<>(journal, core, key, post, operation, reference, policy.keyWindow(), first,
+        keyFirstUsedAt != null, !keyFromCaller, reader), now);
   }
 
   /** Runs a safe read ({@code GET}), retried on transient failures. */
-  <T> Completed<T> executeSafe(HttpRequest get, AnswerReader<T> reader) {
+  <T> Decider.Step.Done<T> executeSafe(HttpRequest get, AnswerReader<T> reader) {
     Instant now = clock.instant();
     return drive(new ReadDecider<>(policy, backoff, redactor, get, reader, now), now);
   }
@@ -154,25 +153,25 @@ public final class RetryEngine {
     }
   }
 
-  private <T> Completed<T> drive(Decider<T> decider, Instant start) {
-    Resilience4jEvents.Call r4j = events.start();
+  private <T> Decider.Step.Done<T> drive(Decider<T> decider, Instant start) {
+    Retry.AsyncContext<Object> r4j = events.start();
     Decider.Step<T> step = decider.start(start);
     while (true) {
       if (step instanceof Decider.Step.Done<T> done) {
-        r4j.succeeded();
-        return new Completed<>(done.value(), done.response(), done.attempts(), done.replay());
+        Resilience4jEvents.succeeded(r4j);
+        return done;
       }
       if (step instanceof Decider.Step.Fail<T> fail) {
         if (fail.event() != null) {
           notify(fail.event());
         }
-        r4j.failed(fail.error(), fail.retried());
+        Resilience4jEvents.failed(r4j, fail.error(), fail.retried());
         throw fail.error();
       }
       Decider.Step.Send<T> send = (Decider.Step.Send<T>) step;
       if (send.event() != null) {
         notify(send.event());
-        r4j.retrying(send.event().cause(), send.waitMillis());
+        Resilience4jEvents.retrying(r4j, send.event().cause(), send.waitMillis());
       }
       step = attempt(decider, send);
     }

@@ -653,6 +653,11 @@ public final class JdbcOperationJournal implements OperationJournal {
     return writer != null ? writer.submitted() : 0;
   }
 
+  /** Batches the SQLite writer has taken from its queue; 0 on PostgreSQL. */
+  long batchCount() {
+    return writer != null ? writer.batches() : 0;
+  }
+
   /** Writes handed to the SQLite writer and not yet taken into a transaction; 0 on PostgreSQL. */
   int queuedWriteCount() {
     return writer != null ? writer.queued() : 0;

@@ -86,6 +86,7 @@ final class SqliteWriter {
   private boolean closed; // guarded by submitLock
   private final Thread thread;
   private final AtomicLong submitted = new AtomicLong();
+  private final AtomicLong batches = new AtomicLong();
   private final AtomicLong commits = new AtomicLong();
   private final AtomicLong writes = new AtomicLong();
 
@@ -174,6 +175,11 @@ final class SqliteWriter {
     return queue.size();
   }
 
+  /** Batches taken from the queue so far (each is then run, in one transaction or, after a failure, one per unit). */
+  long batches() {
+    return batches.get();
+  }
+
   /** Transactions committed so far. */
   long commits() {
     return commits.get();
@@ -197,6 +203,7 @@ final class SqliteWriter {
         batch.add(first);
         queue.drainTo(batch, MAX_BATCH - 1);
         boolean stop = batch.remove(STOP);
+        batches.incrementAndGet();
         if (!batch.isEmpty()) {
           execute(batch);
         }

@@ -189,8 +189,8 @@ class SqliteJournalTest {
     JdbcOperationJournal journal = open(ds, PATIENT);
     Connection locker = lockTheFile();
     Future<JournalEntry> first = beginElsewhere(journal, pending("k-first"));
-    await("the writer holds k-first alone in a transaction waiting for the lock",
-        () -> journal.submittedWriteCount() == 1 && journal.queuedWriteCount() == 0);
+    await("the writer has taken k-first alone into a batch, which waits for the lock",
+        () -> journal.batchCount() == 1);
     Future<JournalEntry> big = beginElsewhere(journal, Entries.withBody(pending("k-big"), new byte[100 * 1024]));
     List<Future<JournalEntry>> small = new ArrayList<>();
     for (int i = 0; i < 3; i++) {

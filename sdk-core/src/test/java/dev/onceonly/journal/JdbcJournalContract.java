@@ -23,7 +23,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -278,12 +277,11 @@ abstract class JdbcJournalContract extends OperationJournalContract {
 
     assertEquals(Set.of(), claimedTwice);
     assertEquals(entries, ownerOf.size());
-    Set<String> owners = new HashSet<>();
+    // How many each instance got is the database's lock scheduling (SQLite's is not fair, one
+    // writer may take them all); that no entry went to two owners is the journal's doing.
     for (Map.Entry<String, String> claimed : ownerOf.entrySet()) {
       assertEquals(claimed.getValue(), row(claimed.getKey()).get("lease_owner"), "the database's owner of " + claimed.getKey());
-      owners.add(claimed.getValue().substring(0, "instance-0".length()));
     }
-    assertEquals(Set.of("instance-0", "instance-1"), owners, "both instances took part");
   }
 
   @Test

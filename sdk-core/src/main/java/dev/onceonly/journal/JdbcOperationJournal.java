@@ -87,6 +87,8 @@ import org.jspecify.annotations.Nullable;
  *       {@code DataSource} per call. With sqlite-jdbc's {@code SQLiteDataSource} each is a new
  *       connection to the file; a pool must allow at least two connections, since the writer
  *       keeps one.
+ *   <li>An in-memory database ({@code jdbc:sqlite::memory:}) is refused: it survives nothing,
+ *       and each connection would see a database of its own.
  * </ul>
  *
  * <h2>PostgreSQL</h2>

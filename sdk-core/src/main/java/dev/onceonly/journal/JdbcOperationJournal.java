@@ -47,10 +47,13 @@ import org.jspecify.annotations.Nullable;
  *   response        BLOB,              -- BYTEA on PostgreSQL; the final answer's body, NULL while pending
  *   lease_owner     TEXT,              -- who claimed it, NULL if no one
  *   lease_until     BIGINT,            -- epoch milliseconds; the claim holds until then
- *   updated_at      BIGINT  NOT NULL   -- epoch milliseconds, by the journal's clock; for people, never read
+ *   updated_at      BIGINT  NOT NULL,  -- epoch milliseconds, by the journal's clock; for people, never read
+ *   reference       TEXT               -- the caller's own reference (a job or invoice id), NULL if none
  * );
  * CREATE INDEX onceonly_operations_pending ON onceonly_operations (first_sent_at, idempotency_key)
  *   WHERE state = 'PENDING';
+ * CREATE INDEX onceonly_operations_reference ON onceonly_operations (reference, first_sent_at)
+ *   WHERE reference IS NOT NULL;
  * }</pre>
  * Instants are stored as epoch milliseconds: what is read back is the instant written,
  * truncated to the millisecond. Headers are stored one per line as {@code name:value} in their
@@ -161,6 +164,7 @@ public final class JdbcOperationJournal implements OperationJournal {
   private final String operations;
   private final String schemaTable;
   private final String insertSql;
+  private final String findByReferenceSql;
   private final String findSql;
   private final String pendingSql;
   private final String settleSql;
@@ -170,7 +174,7 @@ public final class JdbcOperationJournal implements OperationJournal {
   private final String purgeSql;
 
   private static final String COLUMNS = "idempotency_key, operation, method, url, headers, body, first_sent_at,"
-      + " key_expires_at, state, status_code, response";
+      + " key_expires_at, state, status_code, response, reference";
 
   /**
    * A journal in the database behind {@code dataSource}, with the default table prefix
@@ -287,9 +291,11 @@ public final class JdbcOperationJournal implements OperationJournal {
       this.description = name;
 
       this.insertSql = "INSERT INTO " + operations + " (" + COLUMNS + ", lease_owner, lease_until, updated_at)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, NULL, NULL, NULL, ?)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, NULL, ?, NULL, NULL, ?)"
           + " ON CONFLICT (idempotency_key) DO NOTHING";
       this.findSql = "SELECT " + COLUMNS + " FROM " + operations + " WHERE idempotency_key = ?";
+      this.findByReferenceSql = "SELECT " + COLUMNS + " FROM " + operations
+          + " WHERE reference = ? ORDER BY first_sent_at DESC, idempotency_key DESC LIMIT 1";
       this.pendingSql = "SELECT " + COLUMNS + " FROM " + operations
           + " WHERE state = 'PENDING' ORDER BY first_sent_at, idempotency_key";
       this.settleSql = "UPDATE " + operations + " SET state = ?, status_code = ?, response = ?, lease_owner = NULL,"
@@ -421,10 +427,13 @@ public final class JdbcOperationJournal implements OperationJournal {
           + "response " + bytes + ", "
           + "lease_owner TEXT, "
           + "lease_until BIGINT, "
-          + "updated_at BIGINT NOT NULL)");
+          + "updated_at BIGINT NOT NULL, "
+          + "reference TEXT)");
       // Partial: settled entries pile up until purged, the index keeps only what claim scans.
       s.execute("CREATE INDEX IF NOT EXISTS " + operations + "_pending ON " + operations
           + " (first_sent_at, idempotency_key) WHERE state = 'PENDING'");
+      s.execute("CREATE INDEX IF NOT EXISTS " + operations + "_reference ON " + operations
+          + " (reference, first_sent_at) WHERE reference IS NOT NULL");
       s.execute("CREATE TABLE IF NOT EXISTS " + schemaTable + " (version INTEGER NOT NULL)");
     }
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schemaTable + " (version) VALUES (?)")) {
@@ -502,7 +511,8 @@ public final class JdbcOperationJournal implements OperationJournal {
         ps.setBytes(6, entry.body());
         ps.setLong(7, firstSentAt);
         ps.setLong(8, keyExpiresAt);
-        ps.setLong(9, clock.millis());
+        ps.setString(9, entry.reference());
+        ps.setLong(10, clock.millis());
         ps.executeUpdate(); // 0 rows if the key was there: the entry held is kept and returned
       }
       JournalEntry held = find(c, key);
@@ -537,6 +547,19 @@ public final class JdbcOperationJournal implements OperationJournal {
   public Optional<JournalEntry> find(String idempotencyKey) {
     Objects.requireNonNull(idempotencyKey, "idempotencyKey");
     return Optional.ofNullable(read("find operation", idempotencyKey, c -> find(c, idempotencyKey)));
+  }
+
+  @Override
+  public Optional<JournalEntry> findByReference(String reference) {
+    Objects.requireNonNull(reference, "reference");
+    return Optional.ofNullable(read("find operation by reference", null, c -> {
+      try (PreparedStatement ps = c.prepareStatement(findByReferenceSql)) {
+        ps.setString(1, reference);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? entry(rs) : null;
+        }
+      }
+    }));
   }
 
   @Override
@@ -793,9 +816,10 @@ public final class JdbcOperationJournal implements OperationJournal {
     if (response == null && !rs.wasNull()) {
       response = new byte[0];
     }
+    String reference = rs.getString(12);
     return new JournalEntry(key, operation, method, url, HeaderText.decode(headers), body == null ? new byte[0] : body,
         Instant.ofEpochMilli(firstSentAt), Instant.ofEpochMilli(keyExpiresAt), JournalState.valueOf(state),
-        statusCode, response);
+        statusCode, response, reference);
   }
 
   private static long epochMillis(Instant instant, String name) {

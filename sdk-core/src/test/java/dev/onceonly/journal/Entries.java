@@ -26,7 +26,12 @@ final class Entries {
     headers.put("Idempotency-Key", key);
     return JournalEntry.pending(key, "transfers.create", "POST", "https://api.example.test/v1/transfers", headers,
         ("{\"amount\":\"12.34\",\"key\":\"" + key + "\"}").getBytes(StandardCharsets.UTF_8), firstSentAt,
-        firstSentAt.plus(KEY_WINDOW));
+        firstSentAt.plus(KEY_WINDOW), null);
+  }
+
+  static JournalEntry withReference(JournalEntry e, String reference) {
+    return new JournalEntry(e.idempotencyKey(), e.operation(), e.method(), e.url(), e.headers(), e.body(),
+        e.firstSentAt(), e.keyExpiresAt(), e.state(), e.statusCode(), e.response(), reference);
   }
 
   static JournalEntry pending(String key) {
@@ -35,22 +40,22 @@ final class Entries {
 
   static JournalEntry withBody(JournalEntry e, byte[] body) {
     return new JournalEntry(e.idempotencyKey(), e.operation(), e.method(), e.url(), e.headers(), body,
-        e.firstSentAt(), e.keyExpiresAt(), e.state(), e.statusCode(), e.response());
+        e.firstSentAt(), e.keyExpiresAt(), e.state(), e.statusCode(), e.response(), e.reference());
   }
 
   static JournalEntry withHeaders(JournalEntry e, Map<String, String> headers) {
     return new JournalEntry(e.idempotencyKey(), e.operation(), e.method(), e.url(), headers, e.body(),
-        e.firstSentAt(), e.keyExpiresAt(), e.state(), e.statusCode(), e.response());
+        e.firstSentAt(), e.keyExpiresAt(), e.state(), e.statusCode(), e.response(), e.reference());
   }
 
   static JournalEntry withKeyExpiresAt(JournalEntry e, Instant keyExpiresAt) {
     return new JournalEntry(e.idempotencyKey(), e.operation(), e.method(), e.url(), e.headers(), e.body(),
-        e.firstSentAt(), keyExpiresAt, e.state(), e.statusCode(), e.response());
+        e.firstSentAt(), keyExpiresAt, e.state(), e.statusCode(), e.response(), e.reference());
   }
 
   static JournalEntry settled(JournalEntry e, JournalState state, int statusCode, byte[] response) {
     return new JournalEntry(e.idempotencyKey(), e.operation(), e.method(), e.url(), e.headers(), e.body(),
-        e.firstSentAt(), e.keyExpiresAt(), state, statusCode, response);
+        e.firstSentAt(), e.keyExpiresAt(), state, statusCode, response, e.reference());
   }
 
   /** Every field, the arrays by content, the headers in order. */
@@ -58,6 +63,7 @@ final class Entries {
     assertEquals(expected.idempotencyKey(), actual.idempotencyKey(), "idempotencyKey");
     assertEquals(expected.operation(), actual.operation(), "operation of " + expected.idempotencyKey());
     assertEquals(expected.method(), actual.method(), "method of " + expected.idempotencyKey());
+    assertEquals(expected.reference(), actual.reference(), "reference of " + expected.idempotencyKey());
     assertEquals(expected.url(), actual.url(), "url of " + expected.idempotencyKey());
     assertEquals(new ArrayList<>(expected.headers().entrySet()), new ArrayList<>(actual.headers().entrySet()),
         "headers, in order, of " + expected.idempotencyKey());

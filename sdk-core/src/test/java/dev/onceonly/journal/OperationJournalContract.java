@@ -52,6 +52,23 @@ abstract class OperationJournalContract {
   }
 
   @Test
+  void findByReferenceReturnsTheNewestEntryGivenThatReferenceInWhateverState() {
+    JournalEntry older = Entries.withReference(pending("k-1", T0), "invoice-7");
+    JournalEntry newer = Entries.withReference(pending("k-2", T0.plusSeconds(60)), "invoice-7");
+    journal.begin(older);
+    journal.begin(newer);
+    journal.begin(Entries.withReference(pending("k-3", T0.plusSeconds(90)), "invoice-8"));
+    journal.settle("k-2", JournalState.SUCCEEDED, 201, "{}".getBytes(StandardCharsets.UTF_8));
+
+    JournalEntry found = journal.findByReference("invoice-7").orElseThrow();
+
+    assertEquals("k-2", found.idempotencyKey());
+    assertEquals(JournalState.SUCCEEDED, found.state());
+    assertEquals("invoice-7", found.reference());
+    assertEquals(Optional.empty(), journal.findByReference("invoice-9"));
+  }
+
+  @Test
   void findOfAnUnknownKeyIsEmpty() {
     journal.begin(pending("k-1"));
 

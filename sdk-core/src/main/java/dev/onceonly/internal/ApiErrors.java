@@ -5,6 +5,8 @@ import dev.onceonly.ApiException;
 import dev.onceonly.IdempotencyKeyReusedException;
 import dev.onceonly.http.HttpResponse;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import okio.Buffer;
 import org.jspecify.annotations.Nullable;
@@ -23,8 +25,15 @@ public final class ApiErrors {
 
   private ApiErrors() {}
 
-  /** The machine code and the message of an error body. */
-  public record ErrorBody(@Nullable String code, String message) {}
+  /** The most field errors kept from one body. */
+  static final int MAX_FIELD_ERRORS = 50;
+
+  /** The machine code, the message and the field errors of an error body. */
+  public record ErrorBody(@Nullable String code, String message, List<ApiException.FieldError> fieldErrors) {
+    public ErrorBody(@Nullable String code, String message) {
+      this(code, message, List.of());
+    }
+  }
 
   /**
    * Maps an error answer to its exception: {@code 422}, {@code 417}, or a {@code 400} whose code
@@ -40,17 +49,33 @@ public final class ApiErrors {
    * of credentials by {@code redactor} (servers and proxies echo headers in error pages).
    */
   public static ApiException toException(HttpResponse response, @Nullable String idempotencyKey, Redactor redactor) {
-    return toException(response.statusCode(), response.body(), idempotencyKey, redactor);
+    return toException(response.statusCode(), response.body(), idempotencyKey, redactor, requestId(response, redactor));
   }
 
   /** As {@link #toException(HttpResponse, String, Redactor)}, for a status and body (a stored response). */
   public static ApiException toException(
       int status, byte[] body, @Nullable String idempotencyKey, Redactor redactor) {
+    return toException(status, body, idempotencyKey, redactor, null);
+  }
+
+  /** As above, with the server's request id, if the answer named one. */
+  static ApiException toException(
+      int status, byte[] body, @Nullable String idempotencyKey, Redactor redactor, @Nullable String requestId) {
     ErrorBody error = parse(status, body, redactor);
     if (isKeyReuse(status, error)) {
-      return new IdempotencyKeyReusedException(status, error.code(), error.message(), idempotencyKey);
+      return new IdempotencyKeyReusedException(status, error.code(), error.message(), idempotencyKey, requestId,
+          error.fieldErrors());
     }
-    return new ApiException(status, error.code(), error.message(), idempotencyKey);
+    return new ApiException(status, error.code(), error.message(), idempotencyKey, requestId, error.fieldErrors());
+  }
+
+  /** The server's id for a request: {@code Request-Id} or {@code X-Request-Id}, bounded and scrubbed. */
+  static @Nullable String requestId(HttpResponse response, Redactor redactor) {
+    String id = response.header("Request-Id").or(() -> response.header("X-Request-Id")).orElse(null);
+    if (id == null || id.isBlank()) {
+      return null;
+    }
+    return Excerpt.of(redactor.scrub(id.strip()), 128);
   }
 
   static boolean isKeyReuse(int status, ErrorBody error) {
@@ -77,7 +102,13 @@ public final class ApiErrors {
     ErrorBody parsed = body.length == 0 ? null : parseJson(body);
     if (parsed != null) {
       String code = parsed.code() == null ? null : Excerpt.of(redactor.scrub(parsed.code()), EXCERPT_CHARS);
-      return new ErrorBody(code, Excerpt.of(redactor.scrub(parsed.message()), 2 * EXCERPT_CHARS));
+      List<ApiException.FieldError> fields = new ArrayList<>(parsed.fieldErrors().size());
+      for (ApiException.FieldError f : parsed.fieldErrors()) {
+        fields.add(new ApiException.FieldError(Excerpt.of(redactor.scrub(f.field()), EXCERPT_CHARS),
+            f.code() == null ? null : Excerpt.of(redactor.scrub(f.code()), EXCERPT_CHARS),
+            Excerpt.of(redactor.scrub(f.message()), EXCERPT_CHARS)));
+      }
+      return new ErrorBody(code, Excerpt.of(redactor.scrub(parsed.message()), 2 * EXCERPT_CHARS), fields);
     }
     String text = Excerpt.of(body, EXCERPT_CHARS, redactor::scrub);
     if (text.isEmpty()) {
@@ -101,7 +132,7 @@ public final class ApiErrors {
     String mangoMessage = null;
     String title = null;
     String detail = null;
-    String firstNested = null;
+    List<ApiException.FieldError> fields = new ArrayList<>();
     try {
       JsonReader reader = JsonReader.of(new Buffer().write(body));
       reader.beginObject();
@@ -114,11 +145,8 @@ public final class ApiErrors {
           case "type" -> problemType = scalar(reader);
           case "title" -> title = scalar(reader);
           case "detail" -> detail = scalar(reader);
-          case "_embedded" -> firstNested = firstEmbeddedError(reader);
-          case "errors" -> {
-            String mangoError = firstMangoError(reader); // always read: the value must be consumed
-            firstNested = firstNested != null ? firstNested : mangoError;
-          }
+          case "_embedded" -> embeddedErrors(reader, fields);
+          case "errors", "invalid-params", "invalid_params" -> fieldErrors(reader, fields);
           default -> reader.skipValue();
         }
       }
@@ -134,10 +162,13 @@ public final class ApiErrors {
     if (chosenMessage == null) {
       chosenMessage = chosenCode;
     }
+    String firstNested = fields.isEmpty() ? null
+        : fields.get(0).field().isEmpty() ? fields.get(0).message() : fields.get(0).field() + ": " + fields.get(0).message();
     if (firstNested != null && !chosenMessage.contains(firstNested)) {
-      chosenMessage = chosenMessage + " (" + firstNested + ")";
+      chosenMessage = chosenMessage + " (" + firstNested + (fields.size() > 1 ? " and " + (fields.size() - 1) + " more" : "")
+          + ")";
     }
-    return new ErrorBody(chosenCode, chosenMessage); // scrubbed and cut by the caller
+    return new ErrorBody(chosenCode, chosenMessage, fields); // scrubbed and cut by the caller
   }
 
   private static @Nullable String problemMessage(@Nullable String title, @Nullable String detail) {
@@ -149,63 +180,70 @@ public final class ApiErrors {
     return title != null ? title : detail;
   }
 
-  /** Dwolla: {@code "_embedded": {"errors": [{"code", "message", "path"}]}}; the first one. */
-  private static @Nullable String firstEmbeddedError(JsonReader reader) throws IOException {
-    String found = null;
+  /** Dwolla: {@code "_embedded": {"errors": [{"code", "message", "path"}]}}. */
+  private static void embeddedErrors(JsonReader reader, List<ApiException.FieldError> into) throws IOException {
     if (reader.peek() != JsonReader.Token.BEGIN_OBJECT) {
       reader.skipValue();
-      return null;
+      return;
     }
     reader.beginObject();
     while (reader.hasNext()) {
-      if (reader.nextName().equals("errors") && reader.peek() == JsonReader.Token.BEGIN_ARRAY) {
-        reader.beginArray();
-        while (reader.hasNext()) {
-          if (found == null && reader.peek() == JsonReader.Token.BEGIN_OBJECT) {
-            String path = null;
-            String message = null;
-            reader.beginObject();
-            while (reader.hasNext()) {
-              switch (reader.nextName()) {
-                case "path" -> path = scalar(reader);
-                case "message" -> message = scalar(reader);
-                default -> reader.skipValue();
-              }
-            }
-            reader.endObject();
-            if (message != null) {
-              found = path == null ? message : path + ": " + message;
-            }
-          } else {
-            reader.skipValue();
-          }
-        }
-        reader.endArray();
+      if (reader.nextName().equals("errors")) {
+        fieldErrors(reader, into);
       } else {
         reader.skipValue();
       }
     }
     reader.endObject();
-    return found;
   }
 
-  /** MangoPay: {@code "errors": {"Field": "message"}} or null; the first entry. */
-  private static @Nullable String firstMangoError(JsonReader reader) throws IOException {
-    if (reader.peek() != JsonReader.Token.BEGIN_OBJECT) {
-      reader.skipValue();
-      return null;
-    }
-    String found = null;
-    reader.beginObject();
-    while (reader.hasNext()) {
-      String field = reader.nextName();
-      String message = reader.peek() == JsonReader.Token.STRING ? reader.nextString() : skip(reader);
-      if (found == null && message != null) {
-        found = field + ": " + message;
+  /**
+   * A list of field errors in any of the shapes servers use: an array of objects (Dwolla's
+   * {@code path}/{@code code}/{@code message}, RFC 9457's {@code name}/{@code reason}, or
+   * {@code field}/{@code message}), or MangoPay's object of field names to messages. Anything
+   * else is skipped. At most {@link #MAX_FIELD_ERRORS} are kept.
+   */
+  private static void fieldErrors(JsonReader reader, List<ApiException.FieldError> into) throws IOException {
+    switch (reader.peek()) {
+      case BEGIN_ARRAY -> {
+        reader.beginArray();
+        while (reader.hasNext()) {
+          if (reader.peek() != JsonReader.Token.BEGIN_OBJECT) {
+            reader.skipValue();
+            continue;
+          }
+          String field = null;
+          String code = null;
+          String message = null;
+          reader.beginObject();
+          while (reader.hasNext()) {
+            switch (reader.nextName()) {
+              case "path", "name", "field", "pointer", "param" -> field = firstNonNull(field, scalar(reader));
+              case "code" -> code = scalar(reader);
+              case "message", "reason", "detail" -> message = firstNonNull(message, scalar(reader));
+              default -> reader.skipValue();
+            }
+          }
+          reader.endObject();
+          if ((message != null || code != null) && into.size() < MAX_FIELD_ERRORS) {
+            into.add(new ApiException.FieldError(field == null ? "" : field, code, message == null ? code : message));
+          }
+        }
+        reader.endArray();
       }
+      case BEGIN_OBJECT -> {
+        reader.beginObject();
+        while (reader.hasNext()) {
+          String field = reader.nextName();
+          String message = reader.peek() == JsonReader.Token.STRING ? reader.nextString() : skip(reader);
+          if (message != null && into.size() < MAX_FIELD_ERRORS) {
+            into.add(new ApiException.FieldError(field, null, message));
+          }
+        }
+        reader.endObject();
+      }
+      default -> reader.skipValue();
     }
-    reader.endObject();
-    return found;
   }
 
   private static @Nullable String skip(JsonReader reader) throws IOException {

@@ -9,6 +9,8 @@ import dev.onceonly.IdempotencyKeyReusedException;
 import dev.onceonly.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -106,7 +108,37 @@ class ApiErrorsTest {
         + "\"errors\":{\"Amount\":\"bad\"}}");
 
     assertEquals("ValidationError", error.code());
-    assertEquals("Invalid request. (/amount/value: Invalid amount.)", error.message());
+    assertEquals("Invalid request. (/amount/value: Invalid amount. and 1 more)", error.message());
+    assertEquals(List.of(new ApiException.FieldError("/amount/value", null, "Invalid amount."),
+        new ApiException.FieldError("Amount", null, "bad")), error.fieldErrors());
+  }
+
+  @Test
+  void everyFieldErrorOfEachStyleIsKeptNotOnlyTheFirst() {
+    ApiErrors.ErrorBody dwolla = parse(400, "{\"code\":\"ValidationError\",\"message\":\"Validation error(s) present.\","
+        + "\"_embedded\":{\"errors\":[{\"code\":\"Required\",\"message\":\"Amount required.\",\"path\":\"/amount\"},"
+        + "{\"code\":\"Invalid\",\"message\":\"Bad source.\",\"path\":\"/_links/source/href\"}]}}");
+    ApiErrors.ErrorBody problem = parse(422, "{\"type\":\"https://example.net/validation\",\"title\":\"Invalid\","
+        + "\"invalid-params\":[{\"name\":\"age\",\"reason\":\"must be a positive integer\"},"
+        + "{\"name\":\"color\",\"reason\":\"must be 'green', 'red' or 'blue'\"}]}");
+    ApiErrors.ErrorBody mango = parse(400, "{\"Message\":\"One or several required parameters are missing or incorrect.\","
+        + "\"Type\":\"param_error\",\"errors\":{\"AuthorId\":\"The AuthorId field is required.\",\"Tag\":\"Too long\"}}");
+
+    assertEquals(List.of(new ApiException.FieldError("/amount", "Required", "Amount required."),
+        new ApiException.FieldError("/_links/source/href", "Invalid", "Bad source.")), dwolla.fieldErrors());
+    assertEquals(List.of("age", "color"), problem.fieldErrors().stream().map(ApiException.FieldError::field).toList());
+    assertEquals(2, mango.fieldErrors().size());
+  }
+
+  @Test
+  void theServersRequestIdIsCarriedByTheException() {
+    HttpResponse response = new HttpResponse(500, Map.of("X-Request-Id", List.of("req_8f2a")),
+        "{\"code\":\"InternalError\",\"message\":\"boom\"}".getBytes(StandardCharsets.UTF_8));
+
+    ApiException e = ApiErrors.toException(response, KEY, Redactor.none());
+
+    assertEquals("req_8f2a", e.requestId().orElseThrow());
+    assertEquals(java.util.Optional.empty(), ApiErrors.toException(HttpResponse.of(500, ""), KEY, Redactor.none()).requestId());
   }
 
   @Test

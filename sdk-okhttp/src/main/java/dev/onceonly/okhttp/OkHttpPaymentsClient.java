@@ -72,6 +72,7 @@ public final class OkHttpPaymentsClient {
     private long maxResponseBytes = HttpTransport.DEFAULT_MAX_RESPONSE_BYTES;
     private @Nullable OkHttpClient okHttpClient;
     private @Nullable OperationJournal journal;
+    private boolean allowPlaintextHttp;
 
     private Builder() {}
 
@@ -90,7 +91,9 @@ public final class OkHttpPaymentsClient {
 
     /**
      * Sent as {@code Authorization: Bearer <token>} to the API's origin. Optional: without one,
-     * no {@code Authorization} header is sent. Never included in exception messages.
+     * no {@code Authorization} header is sent. Never included in exception messages. Never sent
+     * over plain {@code http} to a host that is not loopback, unless {@link #allowPlaintextHttp()}
+     * says so: {@link #build()} refuses.
      *
      * @throws IllegalArgumentException if it is blank or has spaces, line breaks or non-ASCII
      */
@@ -199,6 +202,16 @@ public final class OkHttpPaymentsClient {
     }
 
     /**
+     * Lets {@link #build()} accept a bearer token with a plain {@code http} base URL whose host is
+     * not loopback. Off by default: the token would cross the network in clear text, readable by
+     * anyone on the path. Turn it on only for a test server on a network you trust.
+     */
+    public Builder allowPlaintextHttp() {
+      this.allowPlaintextHttp = true;
+      return this;
+    }
+
+    /**
      * Builds the client. Sends nothing.
      *
      * @throws IllegalArgumentException if {@link #baseUrl} was not given
@@ -206,6 +219,12 @@ public final class OkHttpPaymentsClient {
     public PaymentsClient build() {
       if (baseUrl == null) {
         throw new IllegalArgumentException("baseUrl is required");
+      }
+      if (bearerToken != null && "http".equals(baseUrl.getScheme()) && !isLoopback(baseUrl.getHost())
+          && !allowPlaintextHttp) {
+        throw new IllegalArgumentException("baseUrl is plain http to " + baseUrl.getHost() + ": the bearerToken would"
+            + " cross the network in clear text. Use an https baseUrl, or call allowPlaintextHttp() if this is a test"
+            + " server on a network you trust.");
       }
       ClientConfig config = new ClientConfig(baseUrl, bearerToken, retryPolicy, retryListener, clock, sleeper,
           journal == null ? OperationJournal.inMemory() : journal);
@@ -217,6 +236,19 @@ public final class OkHttpPaymentsClient {
           .writeTimeout(readTimeout)
           .build();
       return new DefaultPaymentsClient(new OkHttpTransport(client, ours, maxResponseBytes), config);
+    }
+
+    /** Loopback by its name or address, without a DNS lookup: localhost, 127.0.0.0/8, ::1. */
+    static boolean isLoopback(@Nullable String host) {
+      if (host == null) {
+        return false;
+      }
+      String h = host.toLowerCase(java.util.Locale.ROOT);
+      if (h.startsWith("[") && h.endsWith("]")) {
+        h = h.substring(1, h.length() - 1);
+      }
+      return h.equals("localhost") || h.endsWith(".localhost") || h.matches("127(\\.\\d{1,3}){3}")
+          || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1");
     }
 
     private static Duration checkTimeout(Duration timeout, String name) {

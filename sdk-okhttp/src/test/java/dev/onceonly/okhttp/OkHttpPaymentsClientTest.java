@@ -545,6 +545,24 @@ final class OkHttpPaymentsClientTest {
   // --- invalid arguments: rejected at once, nothing sent ------------------------------------
 
   @Test
+  void aBearerTokenIsNeverSentInClearTextToAHostThatIsNotLoopbackUnlessAskedFor() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OkHttpPaymentsClient.builder()
+        .baseUrl("http://api.example.test/").bearerToken(TOKEN).build());
+
+    assertTrue(e.getMessage().contains("allowPlaintextHttp()"), e.getMessage());
+    assertFalse(e.getMessage().contains(TOKEN), "the message never holds the token");
+    OkHttpPaymentsClient.builder().baseUrl("http://api.example.test/").build().close(); // no token: nothing to leak
+    OkHttpPaymentsClient.builder().baseUrl("https://api.example.test/").bearerToken(TOKEN).build().close();
+    OkHttpPaymentsClient.builder().baseUrl("http://api.example.test/").bearerToken(TOKEN).allowPlaintextHttp().build()
+        .close();
+    for (String loopback : List.of("http://localhost:8080/", "http://127.0.0.1/", "http://127.1.2.3:9/", "http://[::1]:80/")) {
+      OkHttpPaymentsClient.builder().baseUrl(loopback).bearerToken(TOKEN).build().close();
+    }
+    assertThrows(IllegalArgumentException.class, () -> OkHttpPaymentsClient.builder()
+        .baseUrl("http://127.0.0.1.evil.test/").bearerToken(TOKEN).build());
+  }
+
+  @Test
   void builderRejectsInvalidArgumentsNamingThem() {
     rejects(IllegalArgumentException.class, "baseUrl", () -> OkHttpPaymentsClient.builder().baseUrl(""));
     rejects(IllegalArgumentException.class, "baseUrl", () -> OkHttpPaymentsClient.builder().baseUrl("   "));

@@ -1,8 +1,10 @@
 package dev.onceonly;
 
 /**
- * Observes the retry engine: every attempt that fails or leads to another, and the end of every
- * idempotent operation. Register one with the client's builder.
+ * Observes the retry engine: the start and end of every operation, every attempt that fails or
+ * leads to another, and every idempotent operation that succeeds. Register one with the client's
+ * builder; the optional {@code sdk-micrometer} module has one that makes Micrometer observations
+ * (metrics and trace spans) of them.
  *
  * <p>Called synchronously on the calling thread, between attempts; keep it fast, and do not
  * throw (an exception thrown here is caught and ignored so that it cannot change the outcome of
@@ -18,4 +20,20 @@ public interface RetryListener {
 
   /** An idempotent operation succeeded. */
   default void onSuccess(OperationResult<?> result) {}
+
+  /** An operation (a create, a read, a resume) is about to send its first request. */
+  default void onOperationStart(OperationInfo operation) {}
+
+  /**
+   * An operation ended: with an answer, or with the exception the caller gets.
+   *
+   * @param operation the same instance {@link #onOperationStart} saw
+   * @param outcome how it ended
+   * @param attempts how many requests it made
+   * @param statusCode the status of the last answer, or 0 when the last attempt failed on the network or nothing was sent
+   * @param error the exception the caller gets, or {@code null} on success
+   */
+  default void onOperationEnd(
+      OperationInfo operation, OperationOutcome outcome, int attempts, int statusCode,
+      @org.jspecify.annotations.Nullable PaymentsException error) {}
 }

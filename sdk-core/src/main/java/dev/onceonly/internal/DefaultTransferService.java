@@ -19,6 +19,8 @@ final class DefaultTransferService implements TransferService {
 
   /** The journal's name for a transfer create. */
   static final String CREATE = "transfers.create";
+  /** The name of a transfer read, for listeners. */
+  static final String GET = "transfers.get";
 
   private static final Map<String, String> GET_HEADERS = Map.of("Accept", "application/json");
   /** Holds the headers every create sends before its key, in this order. */
@@ -61,7 +63,7 @@ final class DefaultTransferService implements TransferService {
       throw new IllegalArgumentException("id must not be blank");
     }
     String url = transfersUrl + "/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
-    return engine.executeSafe(new HttpRequest("GET", url, GET_HEADERS, null),
+    return engine.executeSafe(new HttpRequest("GET", url, GET_HEADERS, null), GET,
         TransferAnswers.forGet(id, engine.redactor())).value();
   }
 

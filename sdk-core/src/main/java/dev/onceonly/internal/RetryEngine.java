@@ -1,6 +1,8 @@
 package dev.onceonly.internal;
 
 import dev.onceonly.AttemptEvent;
+import dev.onceonly.OperationInfo;
+import dev.onceonly.OperationOutcome;
 import dev.onceonly.OperationResult;
 import dev.onceonly.PaymentsException;
 import dev.onceonly.ReplayStatus;
@@ -66,7 +68,7 @@ public final class RetryEngine {
     this.policy = config.retryPolicy();
     this.clock = config.clock();
     this.sleeper = config.sleeper();
-    this.listener = config.listener();
+    this.listener = LoggingListener.around(config.listener());
     this.backoff = new Backoff(policy, random);
     this.redactor = new Redactor(config.bearerToken());
     this.journal = config.journal();
@@ -125,7 +127,7 @@ public final class RetryEngine {
       // is nothing to look up or write ahead; the journal learns of the operation only if it ends
       // without an answer, as what a caller may resume.
       try {
-        return drive(core, now);
+        return drive(core, now, OperationInfo.next(operation, post.method(), post.url(), key));
       } catch (PaymentsException e) {
         if (JournalingDecider.leavesOpen(e) && core.attempts() > 0) {
           JournalingDecider.rememberOpen(journal, JournalingDecider.entry(key, post, operation, reference,
@@ -135,13 +137,14 @@ public final class RetryEngine {
       }
     }
     return drive(new JournalingDecider<>(journal, core, key, post, operation, reference, policy.keyWindow(), first,
-        keyFirstUsedAt != null, !keyFromCaller, reader), now);
+        keyFirstUsedAt != null, !keyFromCaller, reader), now, OperationInfo.next(operation, post.method(), post.url(), key));
   }
 
   /** Runs a safe read ({@code GET}), retried on transient failures. */
-  <T> Decider.Step.Done<T> executeSafe(HttpRequest get, AnswerReader<T> reader) {
+  <T> Decider.Step.Done<T> executeSafe(HttpRequest get, String operation, AnswerReader<T> reader) {
     Instant now = clock.instant();
-    return drive(new ReadDecider<>(policy, backoff, redactor, get, reader, now), now);
+    return drive(new ReadDecider<>(policy, backoff, redactor, get, reader, now), now,
+        OperationInfo.next(operation, get.method(), get.url(), null));
   }
 
   /** Tells the listener about a successful operation; a listener's exception is ignored. */
@@ -153,12 +156,15 @@ public final class RetryEngine {
     }
   }
 
-  private <T> Decider.Step.Done<T> drive(Decider<T> decider, Instant start) {
+  private <T> Decider.Step.Done<T> drive(Decider<T> decider, Instant start, OperationInfo op) {
     Retry.AsyncContext<Object> r4j = events.start();
+    started(op);
     Decider.Step<T> step = decider.start(start);
     while (true) {
       if (step instanceof Decider.Step.Done<T> done) {
         Resilience4jEvents.succeeded(r4j);
+        ended(op, done.replay() == ReplayStatus.REPLAYED ? OperationOutcome.REPLAYED : OperationOutcome.SUCCEEDED,
+            done.attempts(), done.response().statusCode(), null);
         return done;
       }
       if (step instanceof Decider.Step.Fail<T> fail) {
@@ -166,6 +172,7 @@ public final class RetryEngine {
           notify(fail.event());
         }
         Resilience4jEvents.failed(r4j, fail.error(), fail.retried());
+        ended(op, OperationOutcome.of(fail.error()), decider.attempts(), statusOf(fail), fail.error());
         throw fail.error();
       }
       Decider.Step.Send<T> send = (Decider.Step.Send<T>) step;
@@ -215,6 +222,30 @@ public final class RetryEngine {
       return decider.onFailure(e, clock.instant());
     }
     return decider.onResponse(response, clock.instant());
+  }
+
+  private void started(OperationInfo op) {
+    try {
+      listener.onOperationStart(op);
+    } catch (RuntimeException | LinkageError | AssertionError ignored) {
+      // a listener must not change the outcome of a money-moving call
+    }
+  }
+
+  private void ended(OperationInfo op, OperationOutcome outcome, int attempts, int status,
+      @Nullable PaymentsException error) {
+    try {
+      listener.onOperationEnd(op, outcome, attempts, status, error);
+    } catch (RuntimeException | LinkageError | AssertionError ignored) {
+      // a listener must not change the outcome of a money-moving call
+    }
+  }
+
+  private static int statusOf(Decider.Step.Fail<?> fail) {
+    if (fail.error() instanceof dev.onceonly.ApiException api) {
+      return api.statusCode();
+    }
+    return fail.event() == null ? 0 : fail.event().statusCode();
   }
 
   private void notify(AttemptEvent event) {

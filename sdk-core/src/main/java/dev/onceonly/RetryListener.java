@@ -15,6 +15,46 @@ public interface RetryListener {
   /** A listener that ignores everything. */
   RetryListener NONE = new RetryListener() {};
 
+  /**
+   * A listener that tells each of {@code listeners}, in order; one that throws does not keep the
+   * others from hearing.
+   */
+  static RetryListener all(RetryListener... listeners) {
+    java.util.List<RetryListener> all = java.util.List.of(listeners);
+    return new RetryListener() {
+      private void each(java.util.function.Consumer<RetryListener> call) {
+        for (RetryListener l : all) {
+          try {
+            call.accept(l);
+          } catch (RuntimeException ignored) {
+            // the others still hear; the engine ignores listeners' exceptions anyway
+          }
+        }
+      }
+
+      @Override
+      public void onAttempt(AttemptEvent event) {
+        each(l -> l.onAttempt(event));
+      }
+
+      @Override
+      public void onSuccess(OperationResult<?> result) {
+        each(l -> l.onSuccess(result));
+      }
+
+      @Override
+      public void onOperationStart(OperationInfo operation) {
+        each(l -> l.onOperationStart(operation));
+      }
+
+      @Override
+      public void onOperationEnd(OperationInfo operation, OperationOutcome outcome, int attempts, int statusCode,
+          @org.jspecify.annotations.Nullable PaymentsException error) {
+        each(l -> l.onOperationEnd(operation, outcome, attempts, statusCode, error));
+      }
+    };
+  }
+
   /** An attempt did not end the operation; {@link AttemptEvent#willRetry()} says what follows. */
   default void onAttempt(AttemptEvent event) {}
 

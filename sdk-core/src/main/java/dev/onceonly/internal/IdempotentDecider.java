@@ -318,14 +318,27 @@ final class IdempotentDecider<T> extends BaseDecider<T> {
         return readBack(response, replayStatus(replay), now);
       }
       case CONTRADICTS -> {
-        if (replay || stored) {
+        // Only a key someone else may hold (the caller's own, or one sent before) can carry
+        // another operation's answer; a key minted for this call cannot, whatever the server says.
+        boolean keyMayBeShared = keyFromCaller || keyUsedBefore;
+        if ((replay || stored) && keyMayBeShared) {
           // The server's stored answer for this key is another request's: the key was reused.
           return refused(new IdempotencyKeyReusedException(status, null,
               "the server's stored answer for Idempotency-Key " + key + " is for another request ("
                   + answer.detail() + "): the key was used for another operation", key));
         }
+        if (stored) {
+          // The server's store holds another request's answer for a key only this call has
+          // used: it cannot be trusted to settle anything.
+          mayHaveReached = true;
+          route = Route.ABSENT;
+          return end(StopReason.UNUSABLE_ANSWER, new InvalidResponseException("GET /responses/" + key
+              + " holds another request's answer (" + answer.detail() + ") for a key minted for this call", status, key,
+              null), false, now);
+        }
         // A fresh key cannot have another request's answer: a stray response (an extra answer
-        // left on a reused connection, a confused proxy). This attempt's own answer is lost.
+        // left on a reused connection, a confused proxy), marked as a replay or not. This
+        // attempt's own answer is lost.
         mayHaveReached = true;
         return retry(Kind.POST, new InvalidResponseException(
             "the answer to " + post + " is not this request's (" + answer.detail() + ")", status, key, null),

@@ -416,6 +416,27 @@ class TruthfulOutcomesTest {
   }
 
   @Test
+  void aStrayMarkedAsAReplayToAKeyMintedForThisCallIsNotAReuse() {
+    String other = TRANSFER.replace("\"value\":\"1337.00\"", "\"value\":\"1.00\"").replace("74c9", "ffff");
+    transport.then(readTimeout(), answer(201, other, "Idempotent-Replayed", "true"),
+        answer(201, TRANSFER, "Idempotent-Replayed", "true"));
+
+    OperationResult<Transfer> result = h.transfers.createWithResult(params(), RequestOptions.none());
+
+    assertEquals("74c9129b-d14a-e511-80da-0aa34a9b2388", result.value().id(), "no one else can hold a minted key");
+    assertEquals(3, transport.posts().size());
+  }
+
+  @Test
+  void aStrayAfterAnInProgressConflictToAMintedKeyIsNotAReuse() {
+    String other = TRANSFER.replace("\"value\":\"1337.00\"", "\"value\":\"1.00\"").replace("74c9", "ffff");
+    transport.then(readTimeout(), answer(409, "{\"code\":\"idempotency_request_in_progress\",\"message\":\"busy\"}"),
+        answer(404, "{}"), answer(201, other), answer(201, TRANSFER, "Idempotent-Replayed", "true"));
+
+    assertEquals("74c9129b-d14a-e511-80da-0aa34a9b2388", h.transfers.create(params()).id());
+  }
+
+  @Test
   void aMangoPayStoredResponseForAnotherBodyMeansTheKeyWasReused() {
     String other = TRANSFER.replace("\"value\":\"1337.00\"", "\"value\":\"10.00\"");
     transport.then(answer(409, "{\"Message\":\"exists\",\"Type\":\"idempotent_creation_conflict\"}"),

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>The first block (the quickstart) is compiled exactly as written, with its own imports only:
  * a reader copies it whole. The later blocks are fragments that continue it: each is compiled with
- * the SDK's packages imported and a {@code client}, {@code params} and {@code dataSource} in scope
+ * the SDK's packages imported and a {@code client}, {@code params}, {@code dataSource} and {@code observations} in scope
  * (fields, which a block may shadow with its own declarations), plus the imports it writes.
  */
 class ReadmeSnippetsCompileTest {
@@ -72,7 +72,8 @@ class ReadmeSnippetsCompileTest {
     if (!asWritten) {
       src.append("  dev.onceonly.PaymentsClient client;\n")
           .append("  dev.onceonly.transfers.TransferCreateParams params;\n")
-          .append("  javax.sql.DataSource dataSource;\n");
+          .append("  javax.sql.DataSource dataSource;\n")
+          .append("  io.micrometer.observation.ObservationRegistry observations;\n");
     }
     src.append("  void run() throws Exception {\n").append(s.body()).append("  }\n}\n");
     return src.toString();

@@ -21,6 +21,16 @@ public interface PaymentsClient extends AutoCloseable {
    */
   Operations operations();
 
+  /**
+   * A client that shares this one's connection pool, journal and everything else, and applies
+   * {@code defaults} to every call (a retry policy, an attempt timeout, headers) unless a call's
+   * own options say otherwise. Closing it does nothing; closing this client closes both.
+   *
+   * @throws IllegalArgumentException if {@code defaults} hold a key, a first-used time or a
+   *     reference: those belong to one operation, never to a client
+   */
+  PaymentsClient withOptions(RequestOptions defaults);
+
   /** Releases the resources this client owns. Never throws. */
   @Override
   void close();

@@ -1,6 +1,10 @@
 package dev.onceonly;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -23,12 +27,23 @@ public final class RequestOptions {
   private final @Nullable String idempotencyKey;
   private final @Nullable Instant keyFirstUsedAt;
   private final @Nullable String reference;
+  private final @Nullable RetryPolicy retryPolicy;
+  private final @Nullable Duration attemptTimeout;
+  private final Map<String, String> headers;
 
   private RequestOptions(Builder builder) {
     this.idempotencyKey = builder.idempotencyKey;
     this.keyFirstUsedAt = builder.keyFirstUsedAt;
     this.reference = builder.reference;
+    this.retryPolicy = builder.retryPolicy;
+    this.attemptTimeout = builder.attemptTimeout;
+    this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(builder.headers));
   }
+
+  /** The headers the SDK sets itself, which {@link Builder#header} refuses. */
+  static final java.util.Set<String> SDK_HEADERS = java.util.Set.of(
+      "authorization", "idempotency-key", "content-type", "content-length", "accept", "user-agent", "host",
+      "transfer-encoding", "connection");
 
   /** No options: the client mints the key. */
   public static RequestOptions none() {
@@ -49,6 +64,44 @@ public final class RequestOptions {
     return Optional.ofNullable(keyFirstUsedAt);
   }
 
+  /** The retry policy for this call instead of the client's, if one was given. */
+  public Optional<RetryPolicy> retryPolicy() {
+    return Optional.ofNullable(retryPolicy);
+  }
+
+  /** The most one request of this call may take, instead of the policy's, if one was given. */
+  public Optional<Duration> attemptTimeout() {
+    return Optional.ofNullable(attemptTimeout);
+  }
+
+  /** Extra headers sent with every request of this call, in order; unmodifiable. */
+  public Map<String, String> headers() {
+    return headers;
+  }
+
+  /**
+   * These options with {@code defaults} filling what these leave unset (headers: the defaults',
+   * then these, a name given here replacing the default's).
+   */
+  public RequestOptions withDefaults(RequestOptions defaults) {
+    Objects.requireNonNull(defaults, "defaults");
+    if (defaults == NONE) {
+      return this;
+    }
+    Builder b = new Builder();
+    b.idempotencyKey = idempotencyKey != null ? idempotencyKey : defaults.idempotencyKey;
+    b.keyFirstUsedAt = keyFirstUsedAt != null ? keyFirstUsedAt : defaults.keyFirstUsedAt;
+    b.reference = reference != null ? reference : defaults.reference;
+    b.retryPolicy = retryPolicy != null ? retryPolicy : defaults.retryPolicy;
+    b.attemptTimeout = attemptTimeout != null ? attemptTimeout : defaults.attemptTimeout;
+    defaults.headers.forEach(b.headers::put);
+    headers.forEach((name, value) -> {
+      b.headers.keySet().removeIf(existing -> existing.equalsIgnoreCase(name));
+      b.headers.put(name, value);
+    });
+    return new RequestOptions(b);
+  }
+
   /** The caller's own reference for the operation, if one was given. */
   public Optional<String> reference() {
     return Optional.ofNullable(reference);
@@ -57,7 +110,8 @@ public final class RequestOptions {
   @Override
   public String toString() {
     return "RequestOptions{idempotencyKey=" + idempotencyKey + ", keyFirstUsedAt=" + keyFirstUsedAt
-        + ", reference=" + reference + '}';
+        + ", reference=" + reference + ", retryPolicy=" + retryPolicy + ", attemptTimeout=" + attemptTimeout
+        + ", headers=" + headers.keySet() + '}';
   }
 
   /** Builds {@link RequestOptions}; each setter validates its argument at once. */
@@ -65,8 +119,65 @@ public final class RequestOptions {
     private @Nullable String idempotencyKey;
     private @Nullable Instant keyFirstUsedAt;
     private @Nullable String reference;
+    private @Nullable RetryPolicy retryPolicy;
+    private @Nullable Duration attemptTimeout;
+    private final Map<String, String> headers = new LinkedHashMap<>();
 
     private Builder() {}
+
+    /** This call's retry policy, instead of the client's. */
+    public Builder retryPolicy(RetryPolicy retryPolicy) {
+      this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+      return this;
+    }
+
+    /**
+     * The most one request of this call may take as a whole, instead of the policy's
+     * {@code attemptTimeout}; each request is still cut at the operation's deadline.
+     *
+     * @throws IllegalArgumentException if not positive, or longer than {@link RetryPolicy#MAX_DURATION}
+     */
+    public Builder attemptTimeout(Duration attemptTimeout) {
+      Objects.requireNonNull(attemptTimeout, "attemptTimeout");
+      if (attemptTimeout.isNegative() || attemptTimeout.isZero()) {
+        throw new IllegalArgumentException("attemptTimeout must be positive, was: " + attemptTimeout);
+      }
+      if (attemptTimeout.compareTo(RetryPolicy.MAX_DURATION) > 0) {
+        throw new IllegalArgumentException("attemptTimeout must be at most 365 days, was: " + attemptTimeout);
+      }
+      this.attemptTimeout = attemptTimeout;
+      return this;
+    }
+
+    /**
+     * A header sent with every request of this call (a tracing id, an API version). A later call
+     * with the same name (in any case) replaces it. The SDK's own headers ({@code Authorization},
+     * {@code Idempotency-Key}, {@code Content-Type}, {@code Accept}, {@code User-Agent} and the
+     * connection's) are refused: the SDK sets them, and changing them would break idempotency or
+     * leak the token. The value is never put in a message.
+     *
+     * @throws IllegalArgumentException if the name is not an HTTP token, is one of the SDK's own,
+     *     or the value has a line break or other control character
+     */
+    public Builder header(String name, String value) {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(value, "value");
+      if (name.isEmpty() || !name.chars().allMatch(c -> c > 32 && c < 127 && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0)) {
+        throw new IllegalArgumentException("header name must be an HTTP token, was: \"" + name + "\"");
+      }
+      if (SDK_HEADERS.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+        throw new IllegalArgumentException("header " + name + " is set by the SDK itself and cannot be overridden");
+      }
+      for (int i = 0; i < value.length(); i++) {
+        char c = value.charAt(i);
+        if ((c < 32 && c != '\t') || c == 127) {
+          throw new IllegalArgumentException("header " + name + " has a control character in its value (at index " + i + ")");
+        }
+      }
+      headers.keySet().removeIf(existing -> existing.equalsIgnoreCase(name));
+      headers.put(name, value);
+      return this;
+    }
 
     /**
      * The {@code Idempotency-Key} to send, verbatim: 16 to 36 characters of {@code A-Z a-z 0-9 -}.

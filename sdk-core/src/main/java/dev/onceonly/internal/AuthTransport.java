@@ -14,21 +14,22 @@ import org.jspecify.annotations.Nullable;
 final class AuthTransport implements HttpTransport {
 
   private final HttpTransport delegate;
-  private final @Nullable String authorization;
+  private final TokenSource tokens;
   private final Origin origin;
   /** The last URL judged to be on the API's origin: the engine sends the same few over and over. */
   private volatile String lastOwnUrl = "";
 
-  AuthTransport(HttpTransport delegate, @Nullable String bearerToken, Origin origin) {
+  AuthTransport(HttpTransport delegate, TokenSource tokens, Origin origin) {
     this.delegate = delegate;
-    this.authorization = bearerToken == null ? null : "Bearer " + bearerToken;
+    this.tokens = tokens;
     this.origin = origin;
   }
 
   @Override
   public HttpResponse execute(HttpRequest request, Duration timeout) {
-    if (authorization != null && isOwnOrigin(request.url())) {
-      request = request.withHeader("Authorization", authorization);
+    if (tokens.isSet() && isOwnOrigin(request.url())) {
+      // Read per attempt: a rotating token is fresh on every request, retries included.
+      request = request.withHeader("Authorization", "Bearer " + tokens.next());
     }
     return delegate.execute(request, timeout);
   }

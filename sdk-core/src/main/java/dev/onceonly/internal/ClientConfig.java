@@ -15,11 +15,11 @@ import org.jspecify.annotations.Nullable;
  * builder (such as {@code OkHttpPaymentsClient.Builder}).
  *
  * @param baseUrl the API root, absolute, ending in {@code /}
- * @param bearerToken sent as {@code Authorization: Bearer ...}, or {@code null} for none
+ * @param tokens where each attempt's {@code Authorization: Bearer ...} comes from
  */
 public record ClientConfig(
     URI baseUrl,
-    @Nullable String bearerToken,
+    TokenSource tokens,
     RetryPolicy retryPolicy,
     RetryListener listener,
     Clock clock,
@@ -29,10 +29,17 @@ public record ClientConfig(
   /** A configuration with its own in-memory journal. */
   public ClientConfig(URI baseUrl, @Nullable String bearerToken, RetryPolicy retryPolicy, RetryListener listener,
       Clock clock, Sleeper sleeper) {
-    this(baseUrl, bearerToken, retryPolicy, listener, clock, sleeper, OperationJournal.inMemory());
+    this(baseUrl, TokenSource.of(bearerToken), retryPolicy, listener, clock, sleeper, OperationJournal.inMemory());
+  }
+
+  /** A configuration with a fixed token (or none). */
+  public ClientConfig(URI baseUrl, @Nullable String bearerToken, RetryPolicy retryPolicy, RetryListener listener,
+      Clock clock, Sleeper sleeper, OperationJournal journal) {
+    this(baseUrl, TokenSource.of(bearerToken), retryPolicy, listener, clock, sleeper, journal);
   }
 
   public ClientConfig {
+    Objects.requireNonNull(tokens, "tokens");
     Objects.requireNonNull(journal, "journal");
     Objects.requireNonNull(baseUrl, "baseUrl");
     Objects.requireNonNull(retryPolicy, "retryPolicy");
@@ -44,7 +51,7 @@ public record ClientConfig(
   /** Everything but the bearer token, which is only said to be set or not. */
   @Override
   public String toString() {
-    return "ClientConfig{baseUrl=" + baseUrl + ", bearerToken=" + (bearerToken == null ? "none" : "(set)")
+    return "ClientConfig{baseUrl=" + baseUrl + ", bearerToken=" + tokens
         + ", retryPolicy=" + retryPolicy + ", listener=" + listener + ", clock=" + clock + ", sleeper=" + sleeper
         + ", journal=" + journal.describe() + '}';
   }

@@ -143,11 +143,11 @@ final class DefaultOperations implements Operations {
         TransferCreateParams params = TransferJson.decodeCreateRequest(entry.body());
         AnswerReader<Transfer> reader = params != null ? TransferAnswers.forCreate(params, engine.redactor())
             : TransferAnswers.forAnyTransfer(engine.redactor());
-        Decider.Step.Done<Transfer> done = engine.executeIdempotent(post, key, entry.operation(),
+        Decider.Step.Done<Transfer> done = engine.executeIdempotent(post, key, entry.operation(), engine.policy(),
             entry.firstSentAt(), true, entry.reference(), reader);
         return new ResumedOperation(key, ResumeStatus.SUCCEEDED, entry.reference(), done.value(), done.journalError());
       }
-      Decider.Step.Done<HttpResponse> done = engine.executeIdempotent(post, key, entry.operation(),
+      Decider.Step.Done<HttpResponse> done = engine.executeIdempotent(post, key, entry.operation(), engine.policy(),
           entry.firstSentAt(), true, entry.reference(), AnswerReader.Answer::matches);
       return new ResumedOperation(key, ResumeStatus.SUCCEEDED, entry.reference(), null, done.journalError());
     } catch (IdempotencyKeyExpiredException e) {

@@ -2,6 +2,7 @@ package dev.onceonly.internal;
 
 import dev.onceonly.Operations;
 import dev.onceonly.PaymentsClient;
+import dev.onceonly.RequestOptions;
 import dev.onceonly.http.HttpTransport;
 import dev.onceonly.transfers.TransferService;
 
@@ -13,16 +14,40 @@ public final class DefaultPaymentsClient implements PaymentsClient {
 
   private final HttpTransport transport;
   private final RetryEngine engine;
+  private final java.net.URI baseUrl;
   private final TransferService transfers;
   private final Operations operations;
+  /** Whether closing this client closes the transport: false for a view made by {@link #withOptions}. */
+  private final boolean owner;
 
   public DefaultPaymentsClient(HttpTransport transport, ClientConfig config) {
     this.transport = transport;
     Origin origin = java.util.Objects.requireNonNull(Origin.of(config.baseUrl()), "baseUrl");
-    HttpTransport authed = new AuthTransport(transport, config.bearerToken(), origin);
+    HttpTransport authed = new AuthTransport(transport, config.tokens(), origin);
     this.engine = new RetryEngine(authed, config);
-    this.transfers = new DefaultTransferService(engine, config.baseUrl());
+    this.baseUrl = config.baseUrl();
+    this.transfers = new DefaultTransferService(engine, baseUrl, RequestOptions.none());
     this.operations = new DefaultOperations(engine);
+    this.owner = true;
+  }
+
+  private DefaultPaymentsClient(DefaultPaymentsClient parent, RequestOptions defaults) {
+    this.transport = parent.transport;
+    this.engine = parent.engine;
+    this.baseUrl = parent.baseUrl;
+    this.transfers = new DefaultTransferService(engine, baseUrl, defaults);
+    this.operations = parent.operations;
+    this.owner = false;
+  }
+
+  @Override
+  public PaymentsClient withOptions(RequestOptions defaults) {
+    java.util.Objects.requireNonNull(defaults, "defaults");
+    if (defaults.idempotencyKey().isPresent() || defaults.keyFirstUsedAt().isPresent() || defaults.reference().isPresent()) {
+      throw new IllegalArgumentException("defaults must not hold an idempotencyKey, keyFirstUsedAt or reference:"
+          + " those belong to one operation, not to a client");
+    }
+    return new DefaultPaymentsClient(this, defaults);
   }
 
   @Override
@@ -42,6 +67,9 @@ public final class DefaultPaymentsClient implements PaymentsClient {
 
   @Override
   public void close() {
+    if (!owner) {
+      return; // a view shares its parent's resources; the parent closes them
+    }
     engine.close(); // first: no operation starts another request, and those under way end truthfully
     transport.close();
   }

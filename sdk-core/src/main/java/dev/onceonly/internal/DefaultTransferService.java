@@ -28,26 +28,34 @@ final class DefaultTransferService implements TransferService {
 
   private final RetryEngine engine;
   private final String transfersUrl;
+  /** What every call of this service applies unless its own options say otherwise. */
+  private final RequestOptions defaults;
 
   DefaultTransferService(RetryEngine engine, URI baseUrl) {
+    this(engine, baseUrl, RequestOptions.none());
+  }
+
+  DefaultTransferService(RetryEngine engine, URI baseUrl, RequestOptions defaults) {
     this.engine = engine;
     this.transfersUrl = baseUrl.resolve("transfers").toString();
+    this.defaults = defaults;
   }
 
   @Override
   public OperationResult<Transfer> createWithResult(TransferCreateParams params, RequestOptions options) {
     Objects.requireNonNull(params, "params");
     Objects.requireNonNull(options, "options");
+    options = options.withDefaults(defaults);
     // One key and one body per logical operation: every attempt re-sends these very bytes.
     String key = options.idempotencyKey().orElseGet(() -> UUID.randomUUID().toString());
     byte[] body = TransferJson.encodeCreate(params);
     // The constant headers are shared (a request's headers are immutable); the key goes last.
-    HttpRequest post = new HttpRequest("POST", transfersUrl, POST_HEADERS.headers(), body)
+    HttpRequest post = withHeaders(new HttpRequest("POST", transfersUrl, POST_HEADERS.headers(), body), options)
         .withHeader("Idempotency-Key", key);
 
     // The answer (first, replayed, stored, or read back from its Location) is returned only if
     // it is this request's: same amount, currency, source and destination.
-    Decider.Step.Done<Transfer> created = engine.executeIdempotent(post, key, CREATE,
+    Decider.Step.Done<Transfer> created = engine.executeIdempotent(post, key, CREATE, policyFor(options),
         options.keyFirstUsedAt().orElse(null), options.idempotencyKey().isPresent(), options.reference().orElse(null),
         TransferAnswers.forCreate(params, engine.redactor()));
     OperationResult<Transfer> result = new OperationResult<>(created.value(), key, created.attempts(), created.replay(),
@@ -63,8 +71,25 @@ final class DefaultTransferService implements TransferService {
       throw new IllegalArgumentException("id must not be blank");
     }
     String url = transfersUrl + "/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
-    return engine.executeSafe(new HttpRequest("GET", url, GET_HEADERS, null), GET,
-        TransferAnswers.forGet(id, engine.redactor())).value();
+    return engine.executeSafe(withHeaders(new HttpRequest("GET", url, GET_HEADERS, null), defaults), GET,
+        policyFor(defaults), TransferAnswers.forGet(id, engine.redactor())).value();
+  }
+
+  /** The policy of a call: its own, else the client's, with its attempt timeout if it gives one. */
+  private dev.onceonly.RetryPolicy policyFor(RequestOptions options) {
+    dev.onceonly.RetryPolicy policy = options.retryPolicy().orElse(engine.policy());
+    if (options.attemptTimeout().isPresent() && !options.attemptTimeout().get().equals(policy.attemptTimeout())) {
+      policy = policy.newBuilder().attemptTimeout(options.attemptTimeout().get()).build();
+    }
+    return policy;
+  }
+
+  private static HttpRequest withHeaders(HttpRequest request, RequestOptions options) {
+    HttpRequest with = request;
+    for (Map.Entry<String, String> header : options.headers().entrySet()) {
+      with = with.withHeader(header.getKey(), header.getValue());
+    }
+    return with;
   }
 
   private static Map<String, String> postHeaders() {

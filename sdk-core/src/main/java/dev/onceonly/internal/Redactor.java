@@ -21,21 +21,34 @@ public final class Redactor {
   /** {@code Bearer <token>} or {@code Basic <credentials>} wherever it stands. */
   private static final Pattern CREDENTIAL = Pattern.compile("(?i)\\b(bearer|basic)\\s+[A-Za-z0-9._~+/=-]{4,}");
 
-  private final @Nullable String token;
+  private final TokenSource tokens;
 
   /** @param token the client's bearer token, or {@code null} for none */
   public Redactor(@Nullable String token) {
-    this.token = token == null || token.isEmpty() ? null : token;
+    this(TokenSource.of(token == null || token.isEmpty() ? null : token));
+  }
+
+  /** Scrubs whatever {@code tokens} handed out last (and the one before, across a rotation). */
+  public Redactor(TokenSource tokens) {
+    this.tokens = tokens;
   }
 
   /** A redactor that knows no token (it still scrubs what looks like a credential). */
   public static Redactor none() {
-    return new Redactor(null);
+    return new Redactor(TokenSource.none());
   }
 
   /** {@code text} without the token or anything that looks like a credential. */
   public String scrub(String text) {
-    String out = token == null ? text : text.replace(token, MARK);
+    String out = text;
+    String last = tokens.last();
+    if (last != null && !last.isEmpty()) {
+      out = out.replace(last, MARK);
+    }
+    String previous = tokens.previous();
+    if (previous != null && !previous.isEmpty()) {
+      out = out.replace(previous, MARK);
+    }
     if (out.isEmpty()) {
       return out;
     }
@@ -52,6 +65,6 @@ public final class Redactor {
 
   @Override
   public String toString() {
-    return "Redactor{token=" + (token == null ? "none" : "(set)") + "}";
+    return "Redactor{token=" + tokens + "}";
   }
 }

@@ -52,6 +52,7 @@ public final class RetryEngine {
   private final Sleeper sleeper;
   private final RetryListener listener;
   private final Backoff backoff;
+  private final RandomGenerator random;
   private final Redactor redactor;
   private final OperationJournal journal;
   private final Resilience4jEvents events;
@@ -70,7 +71,8 @@ public final class RetryEngine {
     this.sleeper = config.sleeper();
     this.listener = LoggingListener.around(config.listener());
     this.backoff = new Backoff(policy, random);
-    this.redactor = new Redactor(config.bearerToken());
+    this.random = random;
+    this.redactor = new Redactor(config.tokens());
     this.journal = config.journal();
     this.events = new Resilience4jEvents(RETRY_NAME, policy.maxAttempts());
   }
@@ -116,11 +118,11 @@ public final class RetryEngine {
    * @param reference the caller's reference for the operation, stored in the journal
    * @param reader reads and checks a success answer against this request
    */
-  <T> Decider.Step.Done<T> executeIdempotent(HttpRequest post, String key, String operation,
+  <T> Decider.Step.Done<T> executeIdempotent(HttpRequest post, String key, String operation, RetryPolicy policy,
       @Nullable Instant keyFirstUsedAt, boolean keyFromCaller, @Nullable String reference, AnswerReader<T> reader) {
     Instant now = clock.instant();
     Instant first = keyFirstUsedAt == null || keyFirstUsedAt.isAfter(now) ? now : keyFirstUsedAt;
-    IdempotentDecider<T> core = new IdempotentDecider<>(policy, backoff, redactor, baseUrl, apiOrigin, post, key,
+    IdempotentDecider<T> core = new IdempotentDecider<>(policy, backoffFor(policy), redactor, baseUrl, apiOrigin, post, key,
         keyFromCaller, keyFirstUsedAt, reader, now);
     if (!journal.durable() && !keyFromCaller && keyFirstUsedAt == null) {
       // The common case, made cheap: a minted key and a journal that dies with the process. There
@@ -141,10 +143,15 @@ public final class RetryEngine {
   }
 
   /** Runs a safe read ({@code GET}), retried on transient failures. */
-  <T> Decider.Step.Done<T> executeSafe(HttpRequest get, String operation, AnswerReader<T> reader) {
+  <T> Decider.Step.Done<T> executeSafe(HttpRequest get, String operation, RetryPolicy policy, AnswerReader<T> reader) {
     Instant now = clock.instant();
-    return drive(new ReadDecider<>(policy, backoff, redactor, get, reader, now), now,
+    return drive(new ReadDecider<>(policy, backoffFor(policy), redactor, get, reader, now), now,
         OperationInfo.next(operation, get.method(), get.url(), null));
+  }
+
+  /** The client's backoff for its own policy; a call with another policy gets one of its own. */
+  private Backoff backoffFor(RetryPolicy callPolicy) {
+    return callPolicy == policy ? backoff : new Backoff(callPolicy, random);
   }
 
   /** Tells the listener about a successful operation; a listener's exception is ignored. */

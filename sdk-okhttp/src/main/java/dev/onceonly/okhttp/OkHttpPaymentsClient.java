@@ -7,12 +7,14 @@ import dev.onceonly.Sleeper;
 import dev.onceonly.http.HttpTransport;
 import dev.onceonly.internal.ClientConfig;
 import dev.onceonly.internal.DefaultPaymentsClient;
+import dev.onceonly.internal.TokenSource;
 import dev.onceonly.journal.OperationJournal;
 import dev.onceonly.okhttp.internal.OkHttpTransport;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Supplier;
 import okhttp3.OkHttpClient;
 import org.jspecify.annotations.Nullable;
 
@@ -62,7 +64,7 @@ public final class OkHttpPaymentsClient {
     private static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
 
     private @Nullable URI baseUrl;
-    private @Nullable String bearerToken;
+    private TokenSource tokens = TokenSource.none();
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration readTimeout = DEFAULT_READ_TIMEOUT;
     private RetryPolicy retryPolicy = RetryPolicy.defaults();
@@ -98,7 +100,22 @@ public final class OkHttpPaymentsClient {
      * @throws IllegalArgumentException if it is blank or has spaces, line breaks or non-ASCII
      */
     public Builder bearerToken(String bearerToken) {
-      this.bearerToken = ClientConfig.checkBearerToken(bearerToken);
+      this.tokens = TokenSource.of(ClientConfig.checkBearerToken(bearerToken));
+      return this;
+    }
+
+    /**
+     * A token that rotates (an OAuth access token refreshed every hour): {@code supplier} is read
+     * once per attempt, retries included, so each request carries the token current when it
+     * leaves. Keep it fast (return a cached token; refresh it elsewhere). If it throws, or gives a
+     * blank token or one with spaces or line breaks, that attempt is not sent and the operation
+     * ends truthfully: {@code RequestNotSentException} if nothing of it can have reached the
+     * server, {@code OutcomeUnknownException} after an attempt that may have. The token is never
+     * in a message or log, and is scrubbed from server text as the fixed one is. Same rules for
+     * plain {@code http} as {@link #bearerToken(String)}.
+     */
+    public Builder bearerToken(Supplier<String> supplier) {
+      this.tokens = TokenSource.from(Objects.requireNonNull(supplier, "bearerToken"));
       return this;
     }
 
@@ -220,13 +237,13 @@ public final class OkHttpPaymentsClient {
       if (baseUrl == null) {
         throw new IllegalArgumentException("baseUrl is required");
       }
-      if (bearerToken != null && "http".equals(baseUrl.getScheme()) && !isLoopback(baseUrl.getHost())
+      if (tokens.isSet() && "http".equals(baseUrl.getScheme()) && !isLoopback(baseUrl.getHost())
           && !allowPlaintextHttp) {
         throw new IllegalArgumentException("baseUrl is plain http to " + baseUrl.getHost() + ": the bearerToken would"
             + " cross the network in clear text. Use an https baseUrl, or call allowPlaintextHttp() if this is a test"
             + " server on a network you trust.");
       }
-      ClientConfig config = new ClientConfig(baseUrl, bearerToken, retryPolicy, retryListener, clock, sleeper,
+      ClientConfig config = new ClientConfig(baseUrl, tokens, retryPolicy, retryListener, clock, sleeper,
           journal == null ? OperationJournal.inMemory() : journal);
       boolean ours = okHttpClient == null;
       OkHttpClient.Builder builder = okHttpClient == null ? new OkHttpClient.Builder() : okHttpClient.newBuilder();

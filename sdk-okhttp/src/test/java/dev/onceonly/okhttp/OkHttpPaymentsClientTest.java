@@ -574,7 +574,7 @@ final class OkHttpPaymentsClientTest {
     rejects(IllegalArgumentException.class, "bearerToken", () -> OkHttpPaymentsClient.builder().bearerToken(" "));
     rejects(IllegalArgumentException.class, "bearerToken",
         () -> OkHttpPaymentsClient.builder().bearerToken("two words"));
-    rejects(NullPointerException.class, "bearerToken", () -> OkHttpPaymentsClient.builder().bearerToken(null));
+    rejects(NullPointerException.class, "bearerToken", () -> OkHttpPaymentsClient.builder().bearerToken((String) null));
     rejects(IllegalArgumentException.class, "connectTimeout",
         () -> OkHttpPaymentsClient.builder().connectTimeout(Duration.ofSeconds(-1)));
     rejects(IllegalArgumentException.class, "readTimeout",

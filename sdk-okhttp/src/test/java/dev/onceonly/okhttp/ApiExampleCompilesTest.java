@@ -16,7 +16,7 @@ import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.Test;
 
 /**
- * The example of {@code docs/api.md}, copied unchanged but for the base URL string (a parameter
+ * The example of the public API (docs/api.md in this repository), copied unchanged but for the base URL string (a parameter
  * here, so that it runs against a mock server) and {@code params}, which the example uses
  * without declaring. If this file stops compiling, the public API broke its contract.
  */

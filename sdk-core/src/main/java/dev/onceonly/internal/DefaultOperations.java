@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -41,12 +40,13 @@ final class DefaultOperations implements Operations {
 
   private final RetryEngine engine;
   private final OperationJournal journal;
-  /** Who holds a lease: one name per client instance. */
-  private final String owner = "onceonly-" + UUID.randomUUID();
+  /** Who holds a lease: one name per client instance, the engine's. */
+  private final String owner;
 
   DefaultOperations(RetryEngine engine) {
     this.engine = engine;
     this.journal = engine.journal();
+    this.owner = engine.owner();
   }
 
   /** How long a claim holds: longer than any resume of one operation can take. */

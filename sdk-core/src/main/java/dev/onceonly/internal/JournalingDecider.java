@@ -48,6 +48,8 @@ final class JournalingDecider<T> implements Decider<T> {
   private final String operation;
   private final @Nullable String reference;
   private final Duration keyWindow;
+  private final String owner;
+  private final Duration leaseFor;
   private @Nullable JournalEntry held;
   private boolean lazy;
   private final boolean keyUsedBefore;
@@ -68,7 +70,9 @@ final class JournalingDecider<T> implements Decider<T> {
    */
   JournalingDecider(OperationJournal journal, IdempotentDecider<T> inner, String key, HttpRequest post, String operation,
       @Nullable String reference, Duration keyWindow, Instant proposedFirst, boolean keyUsedBefore, boolean keyMinted,
-      AnswerReader<T> reader) {
+      AnswerReader<T> reader, String owner, Duration leaseFor) {
+    this.owner = owner;
+    this.leaseFor = leaseFor;
     this.journal = journal;
     this.inner = inner;
     this.key = key;
@@ -128,7 +132,9 @@ final class JournalingDecider<T> implements Decider<T> {
     if (journal.durable()) {
       JournalEntry intended = entry(proposedFirst);
       try {
-        held = journal.begin(intended);
+        // Leased to this client while it runs, so that another instance's resume leaves it be;
+        // if this process dies, the lease ends soon after the operation's deadline.
+        held = journal.begin(intended, owner, now.plus(leaseFor));
       } catch (JournalException e) {
         return new Step.Fail<>(withKey(e, "could not write the operation ahead"), null, false);
       } catch (RuntimeException e) {
@@ -242,9 +248,15 @@ final class JournalingDecider<T> implements Decider<T> {
         settle(JournalState.FAILED, 0, HttpResponse.emptyBody()); // nothing of it ever left
       } else if (e instanceof IdempotencyKeyExpiredException) {
         settle(JournalState.EXPIRED, 0, HttpResponse.emptyBody());
+      } else if (held != null && held.state() == JournalState.PENDING && !(e instanceof JournalException)) {
+        // Anything else (an unknown outcome, a closed client, an interrupt): left pending, so
+        // that a resume settles it; this client's running lease on it is given up.
+        try {
+          journal.release(key, owner);
+        } catch (RuntimeException ignored) {
+          // the lease ends by itself, soon after the operation's deadline
+        }
       }
-      // Anything else (an unknown outcome, a closed client, an interrupt): left pending, so that
-      // a resume settles it.
     }
     return step;
   }

@@ -57,6 +57,8 @@ public final class RetryEngine {
   private final OperationJournal journal;
   private final Resilience4jEvents events;
   private volatile boolean closed;
+  /** This client's name as a holder of journal leases. */
+  private final String owner = "onceonly-" + java.util.UUID.randomUUID();
 
   RetryEngine(HttpTransport transport, ClientConfig config) {
     this(transport, config, () -> ThreadLocalRandom.current().nextLong());
@@ -80,6 +82,11 @@ public final class RetryEngine {
   /** Where operations are written ahead. */
   OperationJournal journal() {
     return journal;
+  }
+
+  /** This client's name as a holder of journal leases: its running operations' and its resumes'. */
+  String owner() {
+    return owner;
   }
 
   /** The policy every operation follows. */
@@ -139,7 +146,8 @@ public final class RetryEngine {
       }
     }
     return drive(new JournalingDecider<>(journal, core, key, post, operation, reference, policy.keyWindow(), first,
-        keyFirstUsedAt != null, !keyFromCaller, reader), now, OperationInfo.next(operation, post.method(), post.url(), key));
+        keyFirstUsedAt != null, !keyFromCaller, reader, owner, policy.maxElapsed().plus(policy.attemptTimeout())),
+        now, OperationInfo.next(operation, post.method(), post.url(), key));
   }
 
   /** Runs a safe read ({@code GET}), retried on transient failures. */

@@ -57,6 +57,11 @@ final class InMemoryOperationJournal implements OperationJournal {
 
   @Override
   public synchronized JournalEntry begin(JournalEntry entry) {
+    return begin(entry, null, null);
+  }
+
+  @Override
+  public synchronized JournalEntry begin(JournalEntry entry, @Nullable String owner, @Nullable Instant leaseUntil) {
     Objects.requireNonNull(entry, "entry");
     if (entry.state() != JournalState.PENDING) {
       throw new IllegalArgumentException("begin takes a PENDING entry, was: " + entry.state());
@@ -65,7 +70,7 @@ final class InMemoryOperationJournal implements OperationJournal {
     if (held.isPresent()) {
       return held.get();
     }
-    pending.put(entry.idempotencyKey(), new Held(entry, null, null));
+    pending.put(entry.idempotencyKey(), new Held(entry, leaseUntil == null ? null : owner, owner == null ? null : leaseUntil));
     index(entry);
     trim(pending.values().iterator(), pending.size() - maxPending, h -> ((Held) h).entry());
     return entry;

@@ -291,7 +291,7 @@ public final class JdbcOperationJournal implements OperationJournal {
       this.description = name;
 
       this.insertSql = "INSERT INTO " + operations + " (" + COLUMNS + ", lease_owner, lease_until, updated_at)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, NULL, ?, NULL, NULL, ?)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, NULL, ?, ?, ?, ?)"
           + " ON CONFLICT (idempotency_key) DO NOTHING";
       this.findSql = "SELECT " + COLUMNS + " FROM " + operations + " WHERE idempotency_key = ?";
       this.findByReferenceSql = "SELECT " + COLUMNS + " FROM " + operations
@@ -493,6 +493,11 @@ public final class JdbcOperationJournal implements OperationJournal {
 
   @Override
   public JournalEntry begin(JournalEntry entry) {
+    return begin(entry, null, null);
+  }
+
+  @Override
+  public JournalEntry begin(JournalEntry entry, @Nullable String owner, @Nullable Instant leaseUntil) {
     Objects.requireNonNull(entry, "entry");
     if (entry.state() != JournalState.PENDING) {
       throw new IllegalArgumentException("begin takes a PENDING entry, was: " + entry.state());
@@ -512,7 +517,13 @@ public final class JdbcOperationJournal implements OperationJournal {
         ps.setLong(7, firstSentAt);
         ps.setLong(8, keyExpiresAt);
         ps.setString(9, entry.reference());
-        ps.setLong(10, clock.millis());
+        ps.setString(10, owner);
+        if (owner == null || leaseUntil == null) {
+          ps.setNull(11, java.sql.Types.BIGINT);
+        } else {
+          ps.setLong(11, epochMillis(leaseUntil, "leaseUntil"));
+        }
+        ps.setLong(12, clock.millis());
         ps.executeUpdate(); // 0 rows if the key was there: the entry held is kept and returned
       }
       JournalEntry held = find(c, key);

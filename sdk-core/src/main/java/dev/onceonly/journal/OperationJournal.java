@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a client writes each idempotent operation ahead of its first attempt, and settles it
@@ -63,6 +64,17 @@ public interface OperationJournal extends AutoCloseable {
    * @throws JournalException if it could not be written; the client then sends nothing
    */
   JournalEntry begin(JournalEntry entry);
+
+  /**
+   * As {@link #begin(JournalEntry)}, with the new entry leased to {@code owner} until
+   * {@code leaseUntil}: the client writing an operation ahead holds it while it runs, so that
+   * another instance's {@link #claim} does not resume it at the same time. An entry already held
+   * keeps its lease. The writer {@linkplain #release releases} it when the operation ends
+   * without settling. The default ignores the lease (a journal that one process uses alone).
+   */
+  default JournalEntry begin(JournalEntry entry, @Nullable String owner, @Nullable Instant leaseUntil) {
+    return begin(entry);
+  }
 
   /**
    * Settles the pending entry for {@code idempotencyKey} as {@code state}

@@ -213,14 +213,26 @@ class JournalingTest {
     transport.then(readTimeout(), readTimeout(), answer(404, "{}"));
     assertThrows(OutcomeUnknownException.class, () -> h.transfers.create(params(), OWN_KEY));
     // Another instance holds the lease on it right now.
-    DefaultOperations other = new DefaultOperations(h.engine);
-    assertEquals(1, journal.claim(other.owner(), h.clock.instant(), Duration.ofMinutes(5), 10).size());
+    assertEquals(1, journal.claim("another-instance", h.clock.instant(), Duration.ofMinutes(5), 10).size());
     int sent = transport.requests.size();
 
     ResumeReport report = h.operations.resumePending();
 
     assertEquals(List.of(), report.operations());
     assertEquals(sent, transport.requests.size());
+  }
+
+  @Test
+  void anOperationUnderWayIsLeasedToItsClientSoAnotherInstanceDoesNotResumeIt() {
+    transport.then(r -> {
+      List<JournalEntry> stolen = journal.claim("another-instance", h.clock.instant(), Duration.ofMinutes(5), 10);
+      assertEquals(List.of(), stolen, "in flight: leased to the client sending it");
+      return answer(201, TRANSFER).apply(r);
+    });
+
+    h.transfers.create(params(), OWN_KEY);
+
+    assertEquals(JournalState.SUCCEEDED, entry(KEY).state());
   }
 
   @Test

@@ -37,6 +37,16 @@ final class TestJournal implements OperationJournal {
   }
 
   @Override
+  public synchronized JournalEntry begin(JournalEntry entry, @org.jspecify.annotations.Nullable String owner,
+      @org.jspecify.annotations.Nullable Instant leaseUntil) {
+    begins++;
+    if (failBegin) {
+      throw new JournalException("test journal: disk full", describe(), null, null);
+    }
+    return memory.begin(entry, owner, leaseUntil);
+  }
+
+  @Override
   public synchronized void settle(String key, JournalState state, int statusCode, byte[] response) {
     settles++;
     if (failSettle) {

@@ -255,6 +255,18 @@ abstract class OperationJournalContract {
   }
 
   @Test
+  void anEntryBegunWithALeaseIsHeldByItsWriterUntilTheLeaseEnds() {
+    journal.begin(pending("k-1"), "writer", T0.plus(LEASE));
+
+    assertEquals(List.of(), journal.claim("other", T0, LEASE, 10), "the writer is still on it");
+    journal.release("k-1", "writer"); // the operation ended without settling: up for a resume
+    journal.begin(pending("k-2"), "writer", T0.plus(LEASE));
+    assertEquals(List.of("k-1"), keys(journal.claim("other", T0, LEASE, 10)));
+    assertTrue(keys(journal.claim("another", T0.plus(LEASE), LEASE, 10)).contains("k-2"),
+        "the writer died: its entry is up for a resume once its lease ends");
+  }
+
+  @Test
   void pendingListsLeasedEntriesToo() {
     journal.begin(pending("k-1"));
     journal.claim("owner-a", T0, LEASE, 1);

@@ -51,6 +51,8 @@ public final class RetryEngine {
   private final Clock clock;
   private final Sleeper sleeper;
   private final RetryListener listener;
+  /** Whether a caller's listener is there to hear each operation's start. */
+  private final boolean observed;
   private final Backoff backoff;
   private final RandomGenerator random;
   private final Redactor redactor;
@@ -72,6 +74,7 @@ public final class RetryEngine {
     this.clock = config.clock();
     this.sleeper = config.sleeper();
     this.listener = LoggingListener.around(config.listener());
+    this.observed = config.listener() != RetryListener.NONE;
     this.backoff = new Backoff(policy, random);
     this.random = random;
     this.redactor = new Redactor(config.tokens());
@@ -136,7 +139,7 @@ public final class RetryEngine {
       // is nothing to look up or write ahead; the journal learns of the operation only if it ends
       // without an answer, as what a caller may resume.
       try {
-        return drive(core, now, OperationInfo.next(operation, post.method(), post.url(), key));
+        return drive(core, now, operation, post, key);
       } catch (PaymentsException e) {
         if (JournalingDecider.leavesOpen(e) && core.attempts() > 0) {
           JournalingDecider.rememberOpen(journal, JournalingDecider.entry(key, post, operation, reference,
@@ -147,14 +150,14 @@ public final class RetryEngine {
     }
     return drive(new JournalingDecider<>(journal, core, key, post, operation, reference, policy.keyWindow(), first,
         keyFirstUsedAt != null, !keyFromCaller, reader, owner, policy.maxElapsed().plus(policy.attemptTimeout())),
-        now, OperationInfo.next(operation, post.method(), post.url(), key));
+        now, operation, post, key);
   }
 
   /** Runs a safe read ({@code GET}), retried on transient failures. */
   <T> Decider.Step.Done<T> executeSafe(HttpRequest get, String operation, RetryPolicy policy, AnswerReader<T> reader) {
     Instant now = clock.instant();
     return drive(new ReadDecider<>(policy, backoffFor(policy), redactor, get, reader, now), now,
-        OperationInfo.next(operation, get.method(), get.url(), null));
+        operation, get, null);
   }
 
   /** The client's backoff for its own policy; a call with another policy gets one of its own. */
@@ -171,15 +174,23 @@ public final class RetryEngine {
     }
   }
 
-  private <T> Decider.Step.Done<T> drive(Decider<T> decider, Instant start, OperationInfo op) {
+  private <T> Decider.Step.Done<T> drive(
+      Decider<T> decider, Instant start, String operation, HttpRequest first, @Nullable String key) {
     Retry.AsyncContext<Object> r4j = events.start();
-    started(op);
+    // Made at the start only for a caller's listener; else only when the log needs it at the end.
+    OperationInfo op = observed ? OperationInfo.next(operation, first.method(), first.url(), key) : null;
+    if (op != null) {
+      started(op);
+    }
     Decider.Step<T> step = decider.start(start);
     while (true) {
       if (step instanceof Decider.Step.Done<T> done) {
         Resilience4jEvents.succeeded(r4j);
-        ended(op, done.replay() == ReplayStatus.REPLAYED ? OperationOutcome.REPLAYED : OperationOutcome.SUCCEEDED,
-            done.attempts(), done.response().statusCode(), null);
+        OperationOutcome outcome = done.replay() == ReplayStatus.REPLAYED ? OperationOutcome.REPLAYED : OperationOutcome.SUCCEEDED;
+        if (op != null || LoggingListener.LOG.isLoggable(System.Logger.Level.DEBUG)) {
+          ended(op != null ? op : OperationInfo.next(operation, first.method(), first.url(), key), outcome,
+              done.attempts(), done.response().statusCode(), null);
+        }
         return done;
       }
       if (step instanceof Decider.Step.Fail<T> fail) {
@@ -187,7 +198,8 @@ public final class RetryEngine {
           notify(fail.event());
         }
         Resilience4jEvents.failed(r4j, fail.error(), fail.retried());
-        ended(op, OperationOutcome.of(fail.error()), decider.attempts(), statusOf(fail), fail.error());
+        ended(op != null ? op : OperationInfo.next(operation, first.method(), first.url(), key),
+            OperationOutcome.of(fail.error()), decider.attempts(), statusOf(fail), fail.error());
         throw fail.error();
       }
       Decider.Step.Send<T> send = (Decider.Step.Send<T>) step;

@@ -29,6 +29,7 @@ public final class OwnKeySample {
     try (SampleApi api = SampleApi.fromArgs(args);
         PaymentsClient client = OkHttpPaymentsClient.builder()
             .baseUrl(api.baseUrl())
+            .bearerToken(api.bearerToken())     // PAYMENTS_TOKEN, or the sandbox's test token
             .build()) {
 
       // In a real program: saved in the invoice's row, in the same transaction that created it.

@@ -23,6 +23,7 @@ public final class QuickstartSample {
     try (SampleApi api = SampleApi.fromArgs(args);
         PaymentsClient client = OkHttpPaymentsClient.builder()
             .baseUrl(api.baseUrl())
+            .bearerToken(api.bearerToken())     // PAYMENTS_TOKEN, or the sandbox's test token
             .build()) {
 
       Transfer created = client.transfers().create(TransferCreateParams.builder()

@@ -62,6 +62,7 @@ public final class ResumeAfterOutcomeUnknownSample {
       Pending pending;
       try (PaymentsClient impatient = OkHttpPaymentsClient.builder()
           .baseUrl(api.baseUrl())
+          .bearerToken(api.bearerToken())     // PAYMENTS_TOKEN, or the sandbox's test token
           .readTimeout(Duration.ofSeconds(1))
           .retryPolicy(RetryPolicy.builder()
               .maxAttempts(3)
@@ -94,6 +95,7 @@ public final class ResumeAfterOutcomeUnknownSample {
       }
       try (PaymentsClient client = OkHttpPaymentsClient.builder()
           .baseUrl(api.baseUrl())
+          .bearerToken(api.bearerToken())     // PAYMENTS_TOKEN, or the sandbox's test token
           .retryPolicy(RetryPolicy.builder().maxBackoff(Duration.ofSeconds(1)).build())
           .build()) {
         OperationResult<Transfer> resumed = client.transfers().createWithResult(params,

@@ -67,6 +67,7 @@ public final class RetryPolicySample {
     try (SampleApi api = SampleApi.fromArgs(args, faulty);
         PaymentsClient client = OkHttpPaymentsClient.builder()
             .baseUrl(api.baseUrl())
+            .bearerToken(api.bearerToken())     // PAYMENTS_TOKEN, or the sandbox's test token
             .connectTimeout(Duration.ofSeconds(2))
             .readTimeout(Duration.ofSeconds(5))
             .retryPolicy(policy)

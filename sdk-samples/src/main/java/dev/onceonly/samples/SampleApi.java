@@ -23,6 +23,12 @@ public final class SampleApi implements AutoCloseable {
   /** The environment variable that names the API's base URL when no argument does. */
   public static final String BASE_URL_ENV = "ONCEONLY_BASE_URL";
 
+  /** The environment variable that holds the bearer token; the sandbox takes any. */
+  public static final String TOKEN_ENV = "PAYMENTS_TOKEN";
+
+  /** The token sent when {@value #TOKEN_ENV} is unset: the sandbox accepts any token. */
+  static final String SANDBOX_TOKEN = "tok_sandbox_samples";
+
   /** The funding sources the samples move money between. */
   private static final String SOURCE = "/funding-sources/707177c3-bf15-4e7e-b37c-55c3898d9bf4";
   private static final String DESTINATION = "/funding-sources/04173e17-6398-4d36-a167-9d98c4b1f1c3";
@@ -54,6 +60,15 @@ public final class SampleApi implements AutoCloseable {
     System.out.println("(No base URL given: started a sandbox at " + sandbox.baseUrl()
         + "; pass a base URL as the first argument or in " + BASE_URL_ENV + " to use another server.)");
     return new SampleApi(sandbox.baseUrl(), sandbox);
+  }
+
+  /**
+   * The bearer token: {@value #TOKEN_ENV} from the environment, else a token for the sandbox
+   * (which keeps each token's keys apart and accepts any). Never printed.
+   */
+  public String bearerToken() {
+    String token = System.getenv(TOKEN_ENV);
+    return token == null || token.isBlank() ? SANDBOX_TOKEN : token.strip();
   }
 
   /** The API root, such as {@code http://127.0.0.1:8080}, without a trailing slash. */

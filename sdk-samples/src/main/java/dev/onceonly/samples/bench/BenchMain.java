@@ -33,11 +33,15 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *       allocated per create;
  *   <li>creates under faults ({@link FaultRun}): the sandbox loses 20% of its answers after
  *       doing the work; the SDK with {@code /responses}, the SDK with re-POST as its only
- *       recovery, and a naive client, counted from the sandbox's records.
+ *       recovery, and a naive client, counted from the sandbox's records;
+ *   <li>what a durable journal costs a create ({@link JournalOverhead}, with JMH): throughput
+ *       at 1 and 16 threads with no journal, a SQLite journal and a PostgreSQL journal (an
+ *       embedded PostgreSQL started here, {@code synchronous_commit=on}), in the same run, with
+ *       the journal's commits per create and their mean time.
  * </ol>
  * Flags: {@code --quick} (one short round, for trying the harness, not for numbers),
- * {@code --overhead-only}, {@code --faults-only}. The tables go to standard output and to
- * {@code target/bench-report.md}.
+ * {@code --overhead-only}, {@code --faults-only}, {@code --journal-only}. The tables go to
+ * standard output and to {@code target/bench-report.md}.
  */
 public final class BenchMain {
 
@@ -63,8 +67,11 @@ public final class BenchMain {
   public static void main(String[] args) throws RunnerException, InterruptedException, IOException {
     List<String> flags = List.of(args);
     boolean quick = flags.contains("--quick");
-    boolean overhead = !flags.contains("--faults-only");
-    boolean faults = !flags.contains("--overhead-only");
+    boolean only = flags.contains("--overhead-only") || flags.contains("--faults-only")
+        || flags.contains("--journal-only");
+    boolean overhead = !only || flags.contains("--overhead-only");
+    boolean faults = !only || flags.contains("--faults-only");
+    boolean journal = !only || flags.contains("--journal-only");
     StringBuilder report = new StringBuilder();
     report.append("Load before: ").append(loadAverage()).append('\n');
     if (overhead) {
@@ -73,6 +80,10 @@ public final class BenchMain {
     }
     if (faults) {
       report.append('\n').append(underFaults(quick)).append("\nLoad after the fault part: ")
+          .append(loadAverage()).append('\n');
+    }
+    if (journal) {
+      report.append('\n').append(JournalBench.run(quick)).append("\nLoad after the journal part: ")
           .append(loadAverage()).append('\n');
     }
     System.out.println();
@@ -170,7 +181,7 @@ public final class BenchMain {
     return new Score(primary.getScore(), alloc == null ? Double.NaN : alloc.getScore());
   }
 
-  private static <T> double median(List<T> values, ToDoubleFunction<T> f) {
+  static <T> double median(List<T> values, ToDoubleFunction<T> f) {
     double[] sorted = values.stream().mapToDouble(f).sorted().toArray();
     int n = sorted.length;
     return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
@@ -217,7 +228,7 @@ public final class BenchMain {
     };
   }
 
-  private static String loadAverage() {
+  static String loadAverage() {
     try {
       return Files.readString(Path.of("/proc/loadavg")).strip() + " (1, 5, 15 min; running/total; last pid)";
     } catch (IOException e) {

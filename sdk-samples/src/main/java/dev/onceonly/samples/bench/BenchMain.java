@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,7 +41,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *       the journal's commits per create and their mean time.
  * </ol>
  * Flags: {@code --quick} (one short round, for trying the harness, not for numbers),
- * {@code --overhead-only}, {@code --faults-only}, {@code --journal-only}. The tables go to
+ * {@code --overhead-only}, {@code --faults-only}, {@code --journal-only}; through Maven,
+ * {@code mvn -pl sdk-samples exec:exec@bench -Dbench.args="--journal-only"}. The tables go to
  * standard output and to {@code target/bench-report.md}.
  */
 public final class BenchMain {
@@ -65,7 +67,9 @@ public final class BenchMain {
   private BenchMain() {}
 
   public static void main(String[] args) throws RunnerException, InterruptedException, IOException {
-    List<String> flags = List.of(args);
+    // exec:exec@bench passes -Dbench.args as one argument, empty when not set: split it into flags.
+    List<String> flags = Arrays.stream(args).flatMap(a -> Arrays.stream(a.strip().split("\\s+")))
+        .filter(a -> !a.isEmpty()).toList();
     boolean quick = flags.contains("--quick");
     boolean only = flags.contains("--overhead-only") || flags.contains("--faults-only")
         || flags.contains("--journal-only");

@@ -112,14 +112,17 @@ public final class CrashDemo {
 
     String render() {
       StringBuilder text = new StringBuilder();
-      line(text, "OnceOnly: the crash demonstration");
-      line(text, "An application makes %d transfers over %d threads against a sandbox (seed %d) that closes %s",
-          options.ops(), options.threads(), seed, percent(FAULTS.dropRate()));
-      line(text, "of connections after committing, answers %s with 503 before any work, and holds %s of",
+      line(text, "OnceOnly: the crash demonstration (seed %d)", seed);
+      line(text, "An application makes %d transfers over %d threads against a sandbox that closes %s of",
+          options.ops(), options.threads(), percent(FAULTS.dropRate()));
+      line(text, "connections after committing, answers %s with 503 before any work, and holds %s of answers",
           percent(FAULTS.serverErrorRate()), percent(FAULTS.stallRate()));
-      line(text, "answers past its %d ms read timeout. It is killed with kill -9 at random moments, %d times,",
-          AppOptions.DEFAULT_READ_TIMEOUT.toMillis(), options.kills());
-      line(text, "restarted each time, then left to finish.");
+      line(text, "past the application's %d ms read timeout. It is killed with kill -9 at random moments,",
+          AppOptions.DEFAULT_READ_TIMEOUT.toMillis());
+      line(text, "%d times, restarted each time, then left to finish: once with a journal (SQLite), once",
+          options.kills());
+      line(text, "without (the SDK's journal in memory: a restart redoes, with new keys, what the");
+      line(text, "application's own records do not show as done).");
       line(text, "");
       row(text, "", "with journal", "without journal");
       row(text, "business operations", journaled.verdict().operations(), inMemory.verdict().operations());
@@ -155,8 +158,8 @@ public final class CrashDemo {
         s.append(label).append(": every transfer made exactly once, across ").append(life.scenario().killed())
             .append(" kills.");
       } else {
-        s.append(String.format(Locale.ROOT, "%s: %d duplicate and %d lost transfers%s.", label, v.duplicates(),
-            v.lost(), v.pendingLeft() > 0 ? ", " + v.pendingLeft() + " left pending" : ""));
+        s.append(String.format(Locale.ROOT, "%s: %d duplicates (operations made more than once), %d lost%s.", label,
+            v.duplicates(), v.lost(), v.pendingLeft() > 0 ? ", " + v.pendingLeft() + " left pending" : ""));
       }
       for (String example : v.examples()) {
         s.append("\n  ").append(example);

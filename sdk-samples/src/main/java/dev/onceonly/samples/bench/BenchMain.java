@@ -37,8 +37,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *       recovery, and a naive client, counted from the sandbox's records;
  *   <li>what a durable journal costs a create ({@link JournalOverhead}, with JMH): throughput
  *       at 1 and 16 threads with no journal, a SQLite journal and a PostgreSQL journal (an
- *       embedded PostgreSQL started here, {@code synchronous_commit=on}), in the same run, with
- *       the journal's commits per create and their mean time.
+ *       embedded PostgreSQL started here, {@code fsync} and {@code synchronous_commit} on), in
+ *       the same run, with the journal's commits per create and their mean time.
  * </ol>
  * Flags: {@code --quick} (one short round, for trying the harness, not for numbers),
  * {@code --overhead-only}, {@code --faults-only}, {@code --journal-only}; through Maven,

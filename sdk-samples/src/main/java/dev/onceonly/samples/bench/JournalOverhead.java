@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Comparator;
@@ -50,8 +51,8 @@ import org.sqlite.SQLiteDataSource;
  *       directory ({@code journal_mode=WAL}, {@code synchronous=FULL}, the journal's group commit);
  *   <li>{@code postgres}: {@code JdbcOperationJournal} on the PostgreSQL whose JDBC URL is in
  *       the system property {@value #POSTGRES_URL} (BenchMain starts an embedded one, with
- *       {@code synchronous_commit=on}), in a new schema, behind a HikariCP pool of 24
- *       connections;
+ *       {@code fsync} and {@code synchronous_commit} on), in a new schema, behind a HikariCP
+ *       pool of 24 connections;
  *   <li>{@code sqlite-settle-behind}: the SQLite journal, each settle carried out behind the
  *       create instead of waited for ({@link SettleBehind}): a measure of what that change in the
  *       SDK would gain.
@@ -113,6 +114,14 @@ public class JournalOverhead {
         PGSimpleDataSource postgres = new PGSimpleDataSource();
         postgres.setUrl(url);
         try (Connection c = postgres.getConnection(); Statement s = c.createStatement()) {
+          // A commit that does not wait for its WAL flush would not be durable, nor comparable.
+          for (String setting : new String[] {"synchronous_commit", "fsync"}) {
+            try (ResultSet rs = s.executeQuery("SHOW " + setting)) {
+              if (!rs.next() || !rs.getString(1).equals("on")) {
+                throw new IllegalStateException("PostgreSQL must run with " + setting + "=on");
+              }
+            }
+          }
           s.execute("CREATE SCHEMA " + schema);
         }
         postgres.setCurrentSchema(schema);

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,11 +34,16 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *       allocated per create;
  *   <li>creates under faults ({@link FaultRun}): the sandbox loses 20% of its answers after
  *       doing the work; the SDK with {@code /responses}, the SDK with re-POST as its only
- *       recovery, and a naive client, counted from the sandbox's records.
+ *       recovery, and a naive client, counted from the sandbox's records;
+ *   <li>what a durable journal costs a create ({@link JournalOverhead}, with JMH): throughput
+ *       at 1 and 16 threads with no journal, a SQLite journal and a PostgreSQL journal (an
+ *       embedded PostgreSQL started here, {@code fsync} and {@code synchronous_commit} on), in
+ *       the same run, with the journal's commits per create and their mean time.
  * </ol>
  * Flags: {@code --quick} (one short round, for trying the harness, not for numbers),
- * {@code --overhead-only}, {@code --faults-only}. The tables go to standard output and to
- * {@code target/bench-report.md}.
+ * {@code --overhead-only}, {@code --faults-only}, {@code --journal-only}; through Maven,
+ * {@code mvn -pl sdk-samples exec:exec@bench -Dbench.args="--journal-only"}. The tables go to
+ * standard output and to {@code target/bench-report.md}.
  */
 public final class BenchMain {
 
@@ -61,10 +67,15 @@ public final class BenchMain {
   private BenchMain() {}
 
   public static void main(String[] args) throws RunnerException, InterruptedException, IOException {
-    List<String> flags = List.of(args);
+    // exec:exec@bench passes -Dbench.args as one argument, empty when not set: split it into flags.
+    List<String> flags = Arrays.stream(args).flatMap(a -> Arrays.stream(a.strip().split("\\s+")))
+        .filter(a -> !a.isEmpty()).toList();
     boolean quick = flags.contains("--quick");
-    boolean overhead = !flags.contains("--faults-only");
-    boolean faults = !flags.contains("--overhead-only");
+    boolean only = flags.contains("--overhead-only") || flags.contains("--faults-only")
+        || flags.contains("--journal-only");
+    boolean overhead = !only || flags.contains("--overhead-only");
+    boolean faults = !only || flags.contains("--faults-only");
+    boolean journal = !only || flags.contains("--journal-only");
     StringBuilder report = new StringBuilder();
     report.append("Load before: ").append(loadAverage()).append('\n');
     if (overhead) {
@@ -73,6 +84,10 @@ public final class BenchMain {
     }
     if (faults) {
       report.append('\n').append(underFaults(quick)).append("\nLoad after the fault part: ")
+          .append(loadAverage()).append('\n');
+    }
+    if (journal) {
+      report.append('\n').append(JournalBench.run(quick)).append("\nLoad after the journal part: ")
           .append(loadAverage()).append('\n');
     }
     System.out.println();
@@ -170,7 +185,7 @@ public final class BenchMain {
     return new Score(primary.getScore(), alloc == null ? Double.NaN : alloc.getScore());
   }
 
-  private static <T> double median(List<T> values, ToDoubleFunction<T> f) {
+  static <T> double median(List<T> values, ToDoubleFunction<T> f) {
     double[] sorted = values.stream().mapToDouble(f).sorted().toArray();
     int n = sorted.length;
     return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
@@ -217,7 +232,7 @@ public final class BenchMain {
     };
   }
 
-  private static String loadAverage() {
+  static String loadAverage() {
     try {
       return Files.readString(Path.of("/proc/loadavg")).strip() + " (1, 5, 15 min; running/total; last pid)";
     } catch (IOException e) {

@@ -7,6 +7,7 @@ import dev.onceonly.journal.OperationJournal;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -24,7 +25,14 @@ public record ClientConfig(
     RetryListener listener,
     Clock clock,
     Sleeper sleeper,
-    OperationJournal journal) {
+    OperationJournal journal,
+    @Nullable Duration resumeLease) {
+
+  /** A configuration whose resumes hold each claimed operation for the default lease. */
+  public ClientConfig(URI baseUrl, TokenSource tokens, RetryPolicy retryPolicy, RetryListener listener, Clock clock,
+      Sleeper sleeper, OperationJournal journal) {
+    this(baseUrl, tokens, retryPolicy, listener, clock, sleeper, journal, null);
+  }
 
   /** A configuration with its own in-memory journal. */
   public ClientConfig(URI baseUrl, @Nullable String bearerToken, RetryPolicy retryPolicy, RetryListener listener,
@@ -39,6 +47,9 @@ public record ClientConfig(
   }
 
   public ClientConfig {
+    if (resumeLease != null && (resumeLease.isNegative() || resumeLease.isZero())) {
+      throw new IllegalArgumentException("resumeLease must be positive, was: " + resumeLease);
+    }
     Objects.requireNonNull(tokens, "tokens");
     Objects.requireNonNull(journal, "journal");
     Objects.requireNonNull(baseUrl, "baseUrl");

@@ -36,7 +36,8 @@ import org.jspecify.annotations.Nullable;
 final class DefaultOperations implements Operations {
 
   private static final System.Logger LOG = System.getLogger("dev.onceonly.journal");
-  private static final int BATCH = 50;
+  /** One at a time: each claim's lease then covers one resume, however long the ones before took. */
+  private static final int BATCH = 1;
 
   private final RetryEngine engine;
   private final OperationJournal journal;
@@ -49,10 +50,14 @@ final class DefaultOperations implements Operations {
     this.owner = engine.owner();
   }
 
-  /** How long a claim holds: longer than any resume of one operation can take. */
+  /**
+   * How long a claim holds: the client's setting, else longer than any resume of one operation
+   * can take (its deadline, one attempt cut at it, and 30 s to spare).
+   */
   private Duration lease() {
-    Duration twice = engine.policy().maxElapsed().multipliedBy(2);
-    return twice.compareTo(Duration.ofMinutes(2)) > 0 ? twice : Duration.ofMinutes(2);
+    Duration set = engine.resumeLease();
+    return set != null ? set
+        : engine.policy().maxElapsed().plus(engine.policy().attemptTimeout()).plusSeconds(30);
   }
 
   @Override
@@ -104,11 +109,13 @@ final class DefaultOperations implements Operations {
   /** What the journal says of {@code entry}, without sending anything. */
   private ResumedOperation asIs(JournalEntry entry) {
     return switch (entry.state()) {
-      case PENDING -> new ResumedOperation(entry.idempotencyKey(), ResumeStatus.STILL_UNKNOWN, entry.reference(), null, null);
+      case PENDING -> new ResumedOperation(entry.idempotencyKey(), ResumeStatus.STILL_UNKNOWN, entry.reference(), null,
+          null, 0);
       case SUCCEEDED -> new ResumedOperation(entry.idempotencyKey(), ResumeStatus.SUCCEEDED, entry.reference(),
-          transferOf(entry), null);
-      case FAILED -> new ResumedOperation(entry.idempotencyKey(), ResumeStatus.FAILED, entry.reference(), null, null);
-      case EXPIRED -> new ResumedOperation(entry.idempotencyKey(), ResumeStatus.EXPIRED, entry.reference(), null, null);
+          transferOf(entry), null, entry.statusCode());
+      case FAILED -> new ResumedOperation(entry.idempotencyKey(), ResumeStatus.FAILED, entry.reference(), null, null,
+          entry.statusCode());
+      case EXPIRED -> new ResumedOperation(entry.idempotencyKey(), ResumeStatus.EXPIRED, entry.reference(), null, null, 0);
     };
   }
 
@@ -135,7 +142,7 @@ final class DefaultOperations implements Operations {
         LOG.log(System.Logger.Level.WARNING, "{0} could not mark Idempotency-Key {1} expired: {2}",
             journal.describe(), key, e.getMessage());
       }
-      return new ResumedOperation(key, ResumeStatus.EXPIRED, entry.reference(), null, null);
+      return new ResumedOperation(key, ResumeStatus.EXPIRED, entry.reference(), null, null, 0);
     }
     HttpRequest post = new HttpRequest(entry.method(), entry.url(), entry.headers(), entry.body());
     try {
@@ -145,23 +152,25 @@ final class DefaultOperations implements Operations {
             : TransferAnswers.forAnyTransfer(engine.redactor());
         Decider.Step.Done<Transfer> done = engine.executeIdempotent(post, key, entry.operation(), engine.policy(),
             entry.firstSentAt(), true, entry.reference(), reader);
-        return new ResumedOperation(key, ResumeStatus.SUCCEEDED, entry.reference(), done.value(), done.journalError());
+        return new ResumedOperation(key, ResumeStatus.SUCCEEDED, entry.reference(), done.value(), done.journalError(),
+            done.response().statusCode());
       }
       Decider.Step.Done<HttpResponse> done = engine.executeIdempotent(post, key, entry.operation(), engine.policy(),
           entry.firstSentAt(), true, entry.reference(), AnswerReader.Answer::matches);
-      return new ResumedOperation(key, ResumeStatus.SUCCEEDED, entry.reference(), null, done.journalError());
+      return new ResumedOperation(key, ResumeStatus.SUCCEEDED, entry.reference(), null, done.journalError(),
+          done.response().statusCode());
     } catch (IdempotencyKeyExpiredException e) {
-      return new ResumedOperation(key, ResumeStatus.EXPIRED, entry.reference(), null, e);
+      return new ResumedOperation(key, ResumeStatus.EXPIRED, entry.reference(), null, e, 0);
     } catch (ApiException e) {
-      return new ResumedOperation(key, ResumeStatus.FAILED, entry.reference(), null, e);
+      return new ResumedOperation(key, ResumeStatus.FAILED, entry.reference(), null, e, e.statusCode());
     } catch (JournalException e) {
-      return new ResumedOperation(key, ResumeStatus.STILL_UNKNOWN, entry.reference(), null, e);
+      return new ResumedOperation(key, ResumeStatus.STILL_UNKNOWN, entry.reference(), null, e, 0);
     } catch (PaymentsException e) {
-      return new ResumedOperation(key, ResumeStatus.STILL_UNKNOWN, entry.reference(), null, e);
+      return new ResumedOperation(key, ResumeStatus.STILL_UNKNOWN, entry.reference(), null, e, 0);
     } catch (RuntimeException e) {
       return new ResumedOperation(key, ResumeStatus.STILL_UNKNOWN, entry.reference(), null,
           new PaymentsException("resuming Idempotency-Key " + key + " failed unexpectedly (" + e.getClass().getName()
-              + ")", key, e));
+              + ")", key, e), 0);
     }
   }
 

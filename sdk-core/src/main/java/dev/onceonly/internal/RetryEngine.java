@@ -57,6 +57,7 @@ public final class RetryEngine {
   private final RandomGenerator random;
   private final Redactor redactor;
   private final OperationJournal journal;
+  private final @Nullable Duration resumeLease;
   private final Resilience4jEvents events;
   private volatile boolean closed;
   /** This client's name as a holder of journal leases. */
@@ -79,12 +80,18 @@ public final class RetryEngine {
     this.random = random;
     this.redactor = new Redactor(config.tokens());
     this.journal = config.journal();
+    this.resumeLease = config.resumeLease();
     this.events = new Resilience4jEvents(RETRY_NAME, policy.maxAttempts());
   }
 
   /** Where operations are written ahead. */
   OperationJournal journal() {
     return journal;
+  }
+
+  /** How long a resume holds each operation it claims, if the client says. */
+  @Nullable Duration resumeLease() {
+    return resumeLease;
   }
 
   /** This client's name as a holder of journal leases: its running operations' and its resumes'. */

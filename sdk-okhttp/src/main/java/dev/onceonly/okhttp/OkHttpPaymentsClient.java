@@ -75,6 +75,7 @@ public final class OkHttpPaymentsClient {
     private @Nullable OkHttpClient okHttpClient;
     private @Nullable OperationJournal journal;
     private boolean allowPlaintextHttp;
+    private @Nullable Duration resumeLease;
 
     private Builder() {}
 
@@ -219,6 +220,25 @@ public final class OkHttpPaymentsClient {
     }
 
     /**
+     * How long {@code client.operations().resumePending()} holds each pending operation it claims
+     * from a shared journal, so that no other instance resumes it meanwhile. If this process dies
+     * mid-resume, another instance may take the operation up when the lease ends. Default: the
+     * retry policy's {@code maxElapsed} plus its {@code attemptTimeout} plus 30 s, longer than any
+     * resume of one operation can take. Set it shorter only with a policy whose operations end
+     * well within it.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder resumeLease(Duration resumeLease) {
+      Objects.requireNonNull(resumeLease, "resumeLease");
+      if (resumeLease.isNegative() || resumeLease.isZero()) {
+        throw new IllegalArgumentException("resumeLease must be positive, was: " + resumeLease);
+      }
+      this.resumeLease = resumeLease;
+      return this;
+    }
+
+    /**
      * Lets {@link #build()} accept a bearer token with a plain {@code http} base URL whose host is
      * not loopback. Off by default: the token would cross the network in clear text, readable by
      * anyone on the path. Turn it on only for a test server on a network you trust.
@@ -244,7 +264,7 @@ public final class OkHttpPaymentsClient {
             + " server on a network you trust.");
       }
       ClientConfig config = new ClientConfig(baseUrl, tokens, retryPolicy, retryListener, clock, sleeper,
-          journal == null ? OperationJournal.inMemory() : journal);
+          journal == null ? OperationJournal.inMemory() : journal, resumeLease);
       boolean ours = okHttpClient == null;
       OkHttpClient.Builder builder = okHttpClient == null ? new OkHttpClient.Builder() : okHttpClient.newBuilder();
       OkHttpClient client = builder

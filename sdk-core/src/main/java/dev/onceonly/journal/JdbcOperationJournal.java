@@ -70,7 +70,8 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>{@code journal_mode=WAL}: readers never block the writer, and a commit appends to the
  *       log instead of rewriting pages.
- *   <li>{@code synchronous=FULL}: every commit is fsynced before it returns, so an entry
+ *   <li>{@code synchronous=FULL} (or {@code NORMAL}, see {@link Builder#sqliteSynchronous}):
+ *       every commit is fsynced before it returns, so an entry
  *       survives not only a killed process (which {@code NORMAL} would also survive) but a
  *       power loss or an OS crash, which {@code NORMAL} may roll back. A journal entry lost
  *       after its request was sent is the one failure a journal exists to prevent, so the fsync
@@ -156,6 +157,9 @@ public final class JdbcOperationJournal implements OperationJournal {
   private final String description;
   private final Clock clock;
   private final int busyTimeoutMillis;
+  private final boolean settleSuccessInBackground;
+  private final String sqliteSynchronous;
+  private static final System.Logger LOG = System.getLogger("dev.onceonly.journal");
   private final @Nullable SqliteWriter writer;
   private volatile boolean closed;
   /** PostgreSQL's counters; SQLite's are the writer's. */
@@ -197,6 +201,8 @@ public final class JdbcOperationJournal implements OperationJournal {
     private final DataSource dataSource;
     private String tablePrefix = DEFAULT_TABLE_PREFIX;
     private Duration sqliteBusyTimeout = DEFAULT_SQLITE_BUSY_TIMEOUT;
+    private boolean settleSuccessInBackground = true;
+    private String sqliteSynchronous = "FULL";
     private Clock clock = Clock.systemUTC();
 
     private Builder(DataSource dataSource) {
@@ -232,6 +238,39 @@ public final class JdbcOperationJournal implements OperationJournal {
     }
 
     /**
+     * Whether, on SQLite, settling an operation as {@code SUCCEEDED} is queued behind the create
+     * rather than waited for. Default {@code true}: the create then waits for one commit (its
+     * write-ahead), not two. It is safe because the only loss a crash can cause is that entry
+     * staying pending: the next resume sends it again with the same key and bytes, and the server
+     * replays the answer. A refusal ({@code FAILED}) or an expiry is always waited for, since
+     * losing those could let a resume redo what the caller was told had failed. PostgreSQL always
+     * waits.
+     */
+    public Builder settleSuccessInBackground(boolean settleSuccessInBackground) {
+      this.settleSuccessInBackground = settleSuccessInBackground;
+      return this;
+    }
+
+    /**
+     * SQLite's {@code synchronous} setting: {@code "FULL"} (the default) fsyncs every commit, so
+     * an entry survives a power loss; {@code "NORMAL"} (in WAL mode) fsyncs only at checkpoints, so
+     * an entry survives a killed process ({@code kill -9}, an OOM, a deploy) but not a power loss or
+     * an operating-system crash, and commits cost far less. Choose NORMAL only where the machine
+     * cannot lose power without the whole service failing over.
+     *
+     * @throws IllegalArgumentException unless {@code "FULL"} or {@code "NORMAL"}
+     */
+    public Builder sqliteSynchronous(String synchronous) {
+      Objects.requireNonNull(synchronous, "synchronous");
+      String s = synchronous.strip().toUpperCase(java.util.Locale.ROOT);
+      if (!s.equals("FULL") && !s.equals("NORMAL")) {
+        throw new IllegalArgumentException("sqliteSynchronous must be FULL or NORMAL, was: " + synchronous);
+      }
+      this.sqliteSynchronous = s;
+      return this;
+    }
+
+    /**
      * The clock for the {@code updated_at} column, which is for people reading the table and is
      * never read by the journal; the system clock by default. Leases use the {@code now} given
      * to {@link JdbcOperationJournal#claim}.
@@ -256,6 +295,8 @@ public final class JdbcOperationJournal implements OperationJournal {
     this.dataSource = b.dataSource;
     this.clock = b.clock;
     this.busyTimeoutMillis = (int) b.sqliteBusyTimeout.toMillis();
+    this.settleSuccessInBackground = b.settleSuccessInBackground;
+    this.sqliteSynchronous = b.sqliteSynchronous;
     String p = b.tablePrefix;
     this.operations = p + "operations";
     this.schemaTable = p + "journal_schema";
@@ -355,7 +396,7 @@ public final class JdbcOperationJournal implements OperationJournal {
         }
       }
       try (Statement s = c.createStatement()) {
-        s.execute("PRAGMA synchronous=FULL");
+        s.execute("PRAGMA synchronous=" + sqliteSynchronous); // FULL or NORMAL, checked by the builder
       }
       try (Statement s = c.createStatement()) {
         s.execute("BEGIN IMMEDIATE");
@@ -542,7 +583,7 @@ public final class JdbcOperationJournal implements OperationJournal {
     if (state == JournalState.PENDING) {
       throw new IllegalArgumentException("an entry is settled as SUCCEEDED, FAILED or EXPIRED, not PENDING");
     }
-    write("settle operation", idempotencyKey, c -> {
+    Work<Integer> update = c -> {
       try (PreparedStatement ps = c.prepareStatement(settleSql)) {
         ps.setString(1, state.name());
         ps.setInt(2, statusCode);
@@ -551,8 +592,17 @@ public final class JdbcOperationJournal implements OperationJournal {
         ps.setString(5, idempotencyKey);
         return ps.executeUpdate(); // 0 if not pending: settling twice changes nothing
       }
-    });
+    };
+    SqliteWriter w = writer;
+    if (w != null && settleSuccessInBackground && state == JournalState.SUCCEEDED
+        && w.submitBehind(update::run, f -> LOG.log(System.Logger.Level.WARNING,
+            "{0} could not settle Idempotency-Key {1} as SUCCEEDED ({2}); it stays pending, and a resume settles it"
+                + " by a replay", description, idempotencyKey, f.kind))) {
+      return; // queued behind the create: see Builder.settleSuccessInBackground
+    }
+    write("settle operation", idempotencyKey, update);
   }
+
 
   @Override
   public Optional<JournalEntry> find(String idempotencyKey) {
@@ -783,6 +833,16 @@ public final class JdbcOperationJournal implements OperationJournal {
   private <T> T read(String what, @Nullable String key, Work<T> work) {
     if (closed) {
       throw closedFailure(what, key);
+    }
+    SqliteWriter w = writer;
+    if (w != null && settleSuccessInBackground) {
+      // Settles queued behind their creates are committed before a read: whoever settled and
+      // then reads sees it, as if the settle had been waited for.
+      try {
+        w.flushBehind();
+      } catch (SqliteWriter.Failure f) {
+        // a settle that failed stays pending, as its warning said; the read goes on
+      }
     }
     Connection c;
     try {

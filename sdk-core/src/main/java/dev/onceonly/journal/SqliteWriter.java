@@ -86,6 +86,8 @@ final class SqliteWriter {
   private boolean closed; // guarded by submitLock
   private final Thread thread;
   private final AtomicLong submitted = new AtomicLong();
+  /** Writes queued behind and not yet done. */
+  private final AtomicLong behind = new AtomicLong();
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong commits = new AtomicLong();
   private final AtomicLong writes = new AtomicLong();
@@ -129,6 +131,51 @@ final class SqliteWriter {
     } finally {
       if (interrupted) {
         Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * Queues {@code work} for the writer's next transaction and returns at once, without waiting
+   * for its commit; {@code onFailure} hears if it is not written. For writes whose loss a crash
+   * may cause without harm (see {@link JdbcOperationJournal.Builder#settleSuccessInBackground}).
+   * Returns false if the writer is closed.
+   */
+  boolean submitBehind(Work<?> work, java.util.function.Consumer<Failure> onFailure) {
+    Op<?> op = new Op<>(work);
+    op.done.whenComplete((result, failure) -> {
+      behind.decrementAndGet();
+      if (failure != null) {
+        onFailure.accept(failure instanceof Failure f ? f : new Failure(Failure.Kind.NOT_WRITTEN, failure));
+      }
+    });
+    synchronized (submitLock) {
+      if (closed) {
+        return false;
+      }
+      behind.incrementAndGet();
+      queue.add(op);
+      submitted.incrementAndGet();
+    }
+    return true;
+  }
+
+  /** Waits until every write queued behind (by {@link #submitBehind}) so far is committed or failed. */
+  void flushBehind() throws Failure {
+    if (behind.get() > 0) {
+      Op<Void> barrier = new Op<>(c -> null);
+      synchronized (submitLock) {
+        if (closed) {
+          return;
+        }
+        queue.add(barrier);
+      }
+      try {
+        barrier.done.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException e) {
+        throw (Failure) e.getCause();
       }
     }
   }

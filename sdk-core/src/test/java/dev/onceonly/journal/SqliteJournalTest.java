@@ -145,6 +145,34 @@ class SqliteJournalTest {
   }
 
   @Test
+  void normalSynchronousIsAppliedWhenAskedFor() throws SQLException {
+    JdbcOperationJournal normal = JdbcOperationJournal.builder(SqliteJournalContractTest.sqlite(dir.resolve("normal.db")))
+        .sqliteSynchronous("normal").build();
+    try {
+      assertEquals("1", normal.writerPragma("synchronous"), "1 is NORMAL");
+    } finally {
+      normal.close();
+    }
+    assertThrows(IllegalArgumentException.class,
+        () -> JdbcOperationJournal.builder(SqliteJournalContractTest.sqlite(dir.resolve("x.db"))).sqliteSynchronous("OFF"));
+  }
+
+  @Test
+  void aSuccessSettledBehindItsCreateIsSeenByTheNextReadAndAFailureIsWaitedFor() throws Exception {
+    JdbcOperationJournal journal = open(PATIENT);
+    journal.begin(Entries.pending("k-ok"));
+    journal.begin(Entries.pending("k-refused"));
+    long commitsBefore = journal.commitCount();
+
+    journal.settle("k-ok", JournalState.SUCCEEDED, 201, new byte[] {1});
+    journal.settle("k-refused", JournalState.FAILED, 400, new byte[0]);
+
+    assertTrue(journal.commitCount() > commitsBefore, "the refusal was committed before settle returned");
+    assertEquals(JournalState.SUCCEEDED, journal.find("k-ok").orElseThrow().state(), "queued behind, seen by a read");
+    assertEquals(JournalState.FAILED, journal.find("k-refused").orElseThrow().state());
+  }
+
+  @Test
   void anInMemoryDatabaseIsRefusedForItSurvivesNothing() {
     SQLiteDataSource ds = new SQLiteDataSource();
     ds.setUrl("jdbc:sqlite::memory:");

@@ -32,7 +32,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 final class JournalBench {
 
   private static final int ROUNDS = 3;
-  private static final List<String> JOURNALS = List.of("none", "sqlite", "postgres", "sqlite-settle-behind");
+  private static final List<String> JOURNALS = List.of("none", "sqlite", "postgres", "sqlite-normal");
   private static final int[] THREADS = {1, 16};
 
   /** One fork's result. */
@@ -162,9 +162,9 @@ final class JournalBench {
             + " per-round ratios. Commits (the journal's transactions: a create's `begin` and its `settle`) are"
             + " counted and timed around `COMMIT` (SQLite's group commit) and `Connection.commit()` (PostgreSQL),"
             + " warm-up included. Allocation is JMH's `gc.alloc.rate.norm` for the fork's whole JVM (the SQLite"
-            + " writer thread and the loopback server included), per create. \"Settle behind\" is the SQLite"
-            + " journal wrapped so that each settle runs behind the create instead of being waited for"
-            + " (`SettleBehind`, benchmark code): what that change in the SDK would gain.\n");
+            + " writer thread and the loopback server included), per create. `sqlite` is the journal as"
+            + " `JdbcOperationJournal.create` opens it (synchronous=FULL, a success settled behind its create);"
+            + " `sqlite-normal` the same with `sqliteSynchronous(\"NORMAL\")`.\n");
     return t.toString();
   }
 

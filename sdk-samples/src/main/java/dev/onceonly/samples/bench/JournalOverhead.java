@@ -48,14 +48,14 @@ import org.sqlite.SQLiteDataSource;
  *   <li>{@code none}: the default journal in memory, which a create whose answer comes does not
  *       touch (the baseline);
  *   <li>{@code sqlite}: {@code JdbcOperationJournal} on a SQLite file in a new temporary
- *       directory ({@code journal_mode=WAL}, {@code synchronous=FULL}, the journal's group commit);
+ *       directory, as {@code create} opens it ({@code journal_mode=WAL}, {@code synchronous=FULL},
+ *       group commit, a success settled behind its create);
  *   <li>{@code postgres}: {@code JdbcOperationJournal} on the PostgreSQL whose JDBC URL is in
  *       the system property {@value #POSTGRES_URL} (BenchMain starts an embedded one, with
  *       {@code fsync} and {@code synchronous_commit} on), in a new schema, behind a HikariCP
  *       pool of 24 connections;
- *   <li>{@code sqlite-settle-behind}: the SQLite journal, each settle carried out behind the
- *       create instead of waited for ({@link SettleBehind}): a measure of what that change in the
- *       SDK would gain.
+ *   <li>{@code sqlite-normal}: the same with {@code sqliteSynchronous("NORMAL")}: commits not
+ *       fsynced but at checkpoints (survives a killed process, not a power loss).
  * </ul>
  * Every create writes its entry ahead ({@code begin}: one transaction) and settles it with the
  * answer ({@code settle}: another). The journal's commits are counted and timed
@@ -76,7 +76,7 @@ public class JournalOverhead {
   /** The system property naming the file the trial's counts go to. */
   public static final String STATS_FILE = "onceonly.bench.journal.stats";
 
-  @Param({"none", "sqlite", "postgres", "sqlite-settle-behind"})
+  @Param({"none", "sqlite", "postgres", "sqlite-normal"})
   public String journal = "none";
 
   private LoopbackServer server;
@@ -98,12 +98,13 @@ public class JournalOverhead {
         .okHttpClient(pool);
     switch (journal) {
       case "none" -> { }
-      case "sqlite", "sqlite-settle-behind" -> {
+      case "sqlite", "sqlite-normal" -> {
         sqliteDir = Files.createTempDirectory("onceonly-bench-journal-");
         SQLiteDataSource sqlite = new SQLiteDataSource();
         sqlite.setUrl("jdbc:sqlite:" + sqliteDir.resolve("journal.db"));
-        OperationJournal onFile = JdbcOperationJournal.create(commits.wrap(sqlite));
-        opened = journal.equals("sqlite") ? onFile : new SettleBehind(onFile, 4);
+        opened = JdbcOperationJournal.builder(commits.wrap(sqlite))
+            .sqliteSynchronous(journal.equals("sqlite") ? "FULL" : "NORMAL")
+            .build();
       }
       case "postgres" -> {
         String url = System.getProperty(POSTGRES_URL);
@@ -133,7 +134,7 @@ public class JournalOverhead {
         opened = JdbcOperationJournal.create(hikari);
       }
       default -> throw new IllegalArgumentException(
-          "journal must be none, sqlite, postgres or sqlite-settle-behind, was: " + journal);
+          "journal must be none, sqlite, postgres or sqlite-normal, was: " + journal);
     }
     if (opened != null) {
       builder.journal(opened);

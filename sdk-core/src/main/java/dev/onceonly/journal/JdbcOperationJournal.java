@@ -565,8 +565,14 @@ public final class JdbcOperationJournal implements OperationJournal {
           ps.setLong(11, epochMillis(leaseUntil, "leaseUntil"));
         }
         ps.setLong(12, clock.millis());
-        ps.executeUpdate(); // 0 rows if the key was there: the entry held is kept and returned
+        if (ps.executeUpdate() == 1) {
+          // Written as given: the entry held is this one (no read-back, which each create would
+          // pay for). Instants are kept to the millisecond, as a read-back would return them.
+          return entry.firstSentAt().getNano() % 1_000_000 == 0 && entry.keyExpiresAt().getNano() % 1_000_000 == 0
+              ? entry : truncatedToMillis(entry);
+        }
       }
+      // 0 rows: the key was there, and the entry held is kept and returned.
       JournalEntry held = find(c, key);
       if (held == null) {
         throw new SQLException("the entry was not there after it was inserted");
@@ -891,6 +897,12 @@ public final class JdbcOperationJournal implements OperationJournal {
     return new JournalEntry(key, operation, method, url, HeaderText.decode(headers), body == null ? new byte[0] : body,
         Instant.ofEpochMilli(firstSentAt), Instant.ofEpochMilli(keyExpiresAt), JournalState.valueOf(state),
         statusCode, response, reference);
+  }
+
+  private static JournalEntry truncatedToMillis(JournalEntry e) {
+    return new JournalEntry(e.idempotencyKey(), e.operation(), e.method(), e.url(), e.headers(), e.body(),
+        Instant.ofEpochMilli(e.firstSentAt().toEpochMilli()), Instant.ofEpochMilli(e.keyExpiresAt().toEpochMilli()),
+        e.state(), e.statusCode(), e.response(), e.reference());
   }
 
   private static long epochMillis(Instant instant, String name) {

@@ -116,7 +116,7 @@ final class JournalBench {
   private static String table(Map<String, List<Trial>> trials, int rounds, boolean quick) {
     StringBuilder t = new StringBuilder();
     t.append("### The journal: create throughput with no journal, SQLite and PostgreSQL\n\n");
-    t.append("| | no journal | SQLite | PostgreSQL | SQLite, settle behind (a proposal) | target |\n");
+    t.append("| | no journal | SQLite | PostgreSQL | SQLite, synchronous=NORMAL | target |\n");
     t.append("|---|---:|---:|---:|---:|---|\n");
     for (int threads : THREADS) {
       row(t, "throughput, " + threads(threads) + " (creates/s)", trials, threads, Trial::opsPerSecond, "%,.0f",

@@ -1,5 +1,6 @@
 package dev.onceonly.internal;
 
+import dev.onceonly.RetryBudget;
 import dev.onceonly.RetryListener;
 import dev.onceonly.RetryPolicy;
 import dev.onceonly.Sleeper;
@@ -7,6 +8,8 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,6 +18,11 @@ import org.jspecify.annotations.Nullable;
  *
  * @param baseUrl the API root, absolute, ending in {@code /}
  * @param bearerToken sent as {@code Authorization: Bearer ...}, or {@code null} for none
+ * @param retryBudget the budget every operation of the client draws its retries from
+ * @param scheduler where the asynchronous driver waits between attempts; {@code null} for one of
+ *     the client's own, made on first use (a caller's is never shut down by the client)
+ * @param asyncExecutor where asynchronous operations' futures are completed; {@code null} for the
+ *     client's own pool
  */
 public record ClientConfig(
     URI baseUrl,
@@ -22,7 +30,10 @@ public record ClientConfig(
     RetryPolicy retryPolicy,
     RetryListener listener,
     Clock clock,
-    Sleeper sleeper) {
+    Sleeper sleeper,
+    RetryBudget retryBudget,
+    @Nullable ScheduledExecutorService scheduler,
+    @Nullable Executor asyncExecutor) {
 
   public ClientConfig {
     Objects.requireNonNull(baseUrl, "baseUrl");
@@ -30,13 +41,23 @@ public record ClientConfig(
     Objects.requireNonNull(listener, "listener");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(sleeper, "sleeper");
+    Objects.requireNonNull(retryBudget, "retryBudget");
+  }
+
+  /** With the default retry budget, and the client's own scheduler and executor for async calls. */
+  public ClientConfig(
+      URI baseUrl, @Nullable String bearerToken, RetryPolicy retryPolicy, RetryListener listener, Clock clock,
+      Sleeper sleeper) {
+    this(baseUrl, bearerToken, retryPolicy, listener, clock, sleeper, RetryBudget.defaults(), null, null);
   }
 
   /** Everything but the bearer token, which is only said to be set or not. */
   @Override
   public String toString() {
     return "ClientConfig{baseUrl=" + baseUrl + ", bearerToken=" + (bearerToken == null ? "none" : "(set)")
-        + ", retryPolicy=" + retryPolicy + ", listener=" + listener + ", clock=" + clock + ", sleeper=" + sleeper + '}';
+        + ", retryPolicy=" + retryPolicy + ", listener=" + listener + ", clock=" + clock + ", sleeper=" + sleeper
+        + ", retryBudget=" + retryBudget + ", scheduler=" + (scheduler == null ? "(own)" : scheduler)
+        + ", asyncExecutor=" + (asyncExecutor == null ? "(own)" : asyncExecutor) + '}';
   }
 
   /**

@@ -51,6 +51,7 @@ public final class RetryEngine {
   private final Redactor redactor;
   private final KeyLedger ledger;
   private final Resilience4jEvents events;
+  private final RetryBudgetTracker budget;
   private volatile boolean closed;
 
   RetryEngine(HttpTransport transport, ClientConfig config) {
@@ -69,6 +70,7 @@ public final class RetryEngine {
     this.redactor = new Redactor(config.bearerToken());
     this.ledger = new KeyLedger(policy.keyWindow());
     this.events = new Resilience4jEvents(RETRY_NAME, policy.maxAttempts());
+    this.budget = new RetryBudgetTracker(config.retryBudget());
   }
 
   /** The keys this engine may be asked to resume (for tests). */
@@ -106,17 +108,11 @@ public final class RetryEngine {
       boolean keyFromCaller, AnswerReader<T> reader) {
     Instant now = clock.instant();
     Instant firstUse = ledger.firstSent(key, keyFirstUsedAt);
-    IdempotentDecider<T> decider = new IdempotentDecider<>(policy, backoff, redactor, baseUrl, apiOrigin, post, key,
-        keyFromCaller, firstUse, reader, now);
+    IdempotentDecider<T> decider = idempotentDecider(post, key, keyFromCaller, firstUse, reader, now);
     try {
       return drive(decider, now);
     } catch (PaymentsException e) {
-      // The caller now holds a key it may resume with: remember when it was first sent, so that
-      // a resume in this process is never sent past its window. Operations that ended with an
-      // answer are not recorded, which keeps the ledger as small as the failures.
-      if (decider.attempts() > 0 || firstUse != null) {
-        ledger.recordSend(key, decider.firstSentAt());
-      }
+      failed(decider, key, firstUse);
       throw e;
     }
   }
@@ -124,7 +120,51 @@ public final class RetryEngine {
   /** Runs a safe read ({@code GET}), retried on transient failures. */
   <T> Completed<T> executeSafe(HttpRequest get, AnswerReader<T> reader) {
     Instant now = clock.instant();
-    return drive(new ReadDecider<>(policy, backoff, redactor, get, reader, now), now);
+    return drive(readDecider(get, reader, now), now);
+  }
+
+  // ---- shared with the asynchronous driver (AsyncRetryEngine), so that both drive the same deciders ----
+
+  /** The decider of one idempotent operation; {@code firstUse} as {@link KeyLedger#firstSent} gives it. */
+  <T> IdempotentDecider<T> idempotentDecider(HttpRequest post, String key, boolean keyFromCaller,
+      @Nullable Instant firstUse, AnswerReader<T> reader, Instant now) {
+    return new IdempotentDecider<>(policy, backoff, budget, redactor, baseUrl, apiOrigin, post, key, keyFromCaller,
+        firstUse, reader, now);
+  }
+
+  /** The decider of one safe read. */
+  <T> ReadDecider<T> readDecider(HttpRequest get, AnswerReader<T> reader, Instant now) {
+    return new ReadDecider<>(policy, backoff, budget, redactor, get, reader, now);
+  }
+
+  /**
+   * An idempotent operation ended in an exception: the caller now holds a key it may resume
+   * with, so remember when it was first sent, so that a resume in this process is never sent
+   * past its window. Operations that ended with an answer are not recorded, which keeps the
+   * ledger as small as the failures.
+   */
+  void failed(IdempotentDecider<?> decider, String key, @Nullable Instant firstUse) {
+    if (decider.attempts() > 0 || firstUse != null) {
+      ledger.recordSend(key, decider.firstSentAt());
+    }
+  }
+
+  /** The key ledger's view of when {@code key} was first sent, if anyone knows. */
+  @Nullable Instant firstSent(String key, @Nullable Instant keyFirstUsedAt) {
+    return ledger.firstSent(key, keyFirstUsedAt);
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  /** One operation's view of the resilience4j events. */
+  Resilience4jEvents.Call startEvents() {
+    return events.start();
   }
 
   /** Tells the listener about a successful operation; a listener's exception is ignored. */
@@ -200,7 +240,8 @@ public final class RetryEngine {
     return decider.onResponse(response, clock.instant());
   }
 
-  private void notify(AttemptEvent event) {
+  /** Tells the listener about an attempt; a listener's exception is ignored. */
+  void notify(AttemptEvent event) {
     try {
       listener.onAttempt(event);
     } catch (RuntimeException | LinkageError | AssertionError ignored) {

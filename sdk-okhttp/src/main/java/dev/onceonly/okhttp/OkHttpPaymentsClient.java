@@ -8,6 +8,7 @@ import dev.onceonly.Sleeper;
 import dev.onceonly.http.HttpTransport;
 import dev.onceonly.internal.ClientConfig;
 import dev.onceonly.internal.DefaultPaymentsClient;
+import dev.onceonly.okhttp.internal.Dispatchers;
 import dev.onceonly.okhttp.internal.OkHttpTransport;
 import java.net.URI;
 import java.time.Clock;
@@ -15,7 +16,8 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
-import okhttp3.Dispatcher;
+import java.util.concurrent.TimeUnit;
+import okhttp3.ConnectionPool;
 import okhttp3.OkHttpClient;
 import org.jspecify.annotations.Nullable;
 
@@ -173,11 +175,12 @@ public final class OkHttpPaymentsClient {
     /**
      * Where the futures of asynchronous operations are completed, so where your dependent stages
      * ({@code thenApply}, ...) run unless you give them an executor. Never used for the SDK's own
-     * work: a stage of yours that blocks one of its threads cannot stall other operations. Yours
-     * stays yours: {@code close()} does not shut it down. Default: the client's own pool of daemon
-     * threads ({@code onceonly-async-N}), made on demand and retired when idle, where the SDK's
-     * own steps also run; a stage that blocks there holds one thread and the next task gets
-     * another.
+     * work (that runs on a small pool of the client's), so a stage of yours that blocks cannot
+     * stall an operation; it only delays the completion of the futures queued behind it. Yours
+     * stays yours: {@code close()} does not shut it down. Default: two daemon threads of the
+     * client's own ({@code onceonly-callbacks-N}), made on first use and retired when idle: a
+     * dedicated pool rather than {@code ForkJoinPool.commonPool()}, which has a single thread on a
+     * two-core machine and is shared with the rest of the application.
      */
     public Builder asyncExecutor(Executor asyncExecutor) {
       this.asyncExecutor = Objects.requireNonNull(asyncExecutor, "asyncExecutor");
@@ -189,9 +192,10 @@ public final class OkHttpPaymentsClient {
      * host (OkHttp's {@code Dispatcher} limits, both set to this; OkHttp's own default is 5 per
      * host). Requests beyond it wait in OkHttp's queue, and that wait counts against each
      * attempt's bound. Each request in flight occupies one of OkHttp's dispatcher threads, so this
-     * also bounds the threads asynchronous calls use. Default
-     * {@value #DEFAULT_MAX_CONCURRENT_REQUESTS}. Blocking calls are not queued: they run on the
-     * caller's thread.
+     * also bounds the threads asynchronous calls use: the client's own dispatcher runs on at most
+     * this many threads (OkHttp's makes more under a steady queue). The client's own connection
+     * pool keeps as many idle connections (OkHttp's keeps 5). Default {@value #DEFAULT_MAX_CONCURRENT_REQUESTS}.
+     * Blocking calls are not queued: they run on the caller's thread.
      *
      * @throws IllegalArgumentException naming {@code maxConcurrentRequests} if less than 1; and
      *     {@link #build()} throws if {@link #okHttpClient} is also given (set its dispatcher's
@@ -279,10 +283,11 @@ public final class OkHttpPaymentsClient {
       boolean ours = okHttpClient == null;
       OkHttpClient.Builder builder;
       if (okHttpClient == null) {
-        Dispatcher dispatcher = new Dispatcher();
-        dispatcher.setMaxRequests(maxConcurrentRequests);
-        dispatcher.setMaxRequestsPerHost(maxConcurrentRequests);
-        builder = new OkHttpClient.Builder().dispatcher(dispatcher);
+        // As many idle connections kept as requests sent at once (OkHttp keeps 5), so that a
+        // busy client does not close and reopen connections between requests.
+        builder = new OkHttpClient.Builder()
+            .dispatcher(Dispatchers.bounded(maxConcurrentRequests))
+            .connectionPool(new ConnectionPool(maxConcurrentRequests, 5, TimeUnit.MINUTES));
       } else {
         builder = okHttpClient.newBuilder();
       }

@@ -12,11 +12,13 @@ import dev.onceonly.transfers.TransferServiceAsync;
  * scheduled on the client's {@link java.util.concurrent.ScheduledExecutorService}), and requests
  * are sent with the transport's asynchronous call (OkHttp's {@code enqueue}, where each exchange
  * in flight occupies one of OkHttp's dispatcher threads, up to the client's concurrency limit).
- * The returned futures are completed on the client's async executor (by default a small pool of
- * daemon threads the client owns; see the builder's {@code asyncExecutor}), never on OkHttp's or
- * the scheduler's threads, so a dependent stage that blocks delays only itself. The SDK's own
- * steps run on the client's pool, never on the async executor, so a blocking stage cannot stall
- * other operations either.
+ * The SDK's own steps (deciding what follows an answer) run on a small pool of the client's,
+ * never on OkHttp's or the scheduler's threads. The returned futures are completed on the
+ * client's async executor: by default two daemon threads the client owns
+ * ({@code onceonly-callbacks-N}), or the builder's {@code asyncExecutor}; never on OkHttp's, the
+ * scheduler's or the SDK's own threads, so a dependent stage that blocks delays the completion of
+ * other futures of the client, never the operations themselves. Give a stage that blocks an
+ * executor of its own ({@code thenApplyAsync(fn, executor)}).
  *
  * <p>Closing the client ends every pending operation truthfully: one that was waiting, or that
  * had not sent anything, completes with {@link RequestNotSentException} or

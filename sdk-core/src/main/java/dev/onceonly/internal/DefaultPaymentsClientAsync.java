@@ -7,7 +7,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -17,23 +17,28 @@ import org.jspecify.annotations.Nullable;
 /**
  * The asynchronous view of a {@link DefaultPaymentsClient}, and the owner of what it runs on.
  *
- * <p>Made on first use, so that a client used only blocking starts no thread:
+ * <p>Made on first use, so that a client used only blocking starts no thread, each of daemon
+ * threads made on demand and retired after {@value #IDLE_SECONDS} s idle:
  * <ul>
- *   <li>the scheduler of the waits between attempts: the builder's, or one daemon thread of the
+ *   <li>the scheduler of the waits between attempts: the builder's, or one thread of the
  *       client's own ({@code onceonly-scheduler});
- *   <li>the client's pool ({@code onceonly-async-N}), where the deciders run and, unless the
- *       builder was given an {@code asyncExecutor}, the futures are completed: daemon threads
- *       made when no idle one is free, up to {@value #MAX_POOL_THREADS}, each retired after
- *       {@value #IDLE_SECONDS} s idle. A caller's stage that blocks holds one of them and the next
- *       task gets another, so it cannot stall the SDK; past the cap a task runs on the thread
- *       that hands it over (OkHttp's or the scheduler's), rather than wait.
+ *   <li>the steps pool ({@code onceonly-steps-N}, {@link #STEP_THREADS} threads and a queue),
+ *       where the deciders run and the listener and resilience4j are told: the SDK's own work,
+ *       a few microseconds per step, never the caller's code;
+ *   <li>the completion pool ({@code onceonly-callbacks-N}, {@value #CALLBACK_THREADS} threads and
+ *       a queue), where the futures are completed, so where a caller's dependent stages run,
+ *       unless the builder was given an {@code asyncExecutor}. A stage that blocks there delays
+ *       the completion of the client's other futures, never the operations themselves.
  * </ul>
- * {@link #close()} ends the pending operations truthfully, shuts down what the client owns and
- * leaves a caller's scheduler and executor alone.
+ * Both pools are fixed and small, with queues, so that a burst of a thousand operations costs a
+ * thousand queued tasks rather than threads. {@link #close()} ends the pending operations
+ * truthfully, shuts down what the client owns and leaves a caller's scheduler and executor alone.
  */
 final class DefaultPaymentsClientAsync implements PaymentsClientAsync {
 
-  static final int MAX_POOL_THREADS = 64;
+  /** Steps are short: as many threads as cores, at least 2, at most 4. */
+  static final int STEP_THREADS = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
+  static final int CALLBACK_THREADS = 2;
   static final int IDLE_SECONDS = 60;
 
   private final RetryEngine engine;
@@ -44,6 +49,7 @@ final class DefaultPaymentsClientAsync implements PaymentsClientAsync {
   // Guarded by this.
   private @Nullable ScheduledThreadPoolExecutor ownScheduler;
   private @Nullable ExecutorService ownPool;
+  private @Nullable ExecutorService ownCallbacks;
   private boolean closed;
 
   DefaultPaymentsClientAsync(RetryEngine engine, HttpTransport transport, DefaultTransferService transfers,
@@ -70,8 +76,7 @@ final class DefaultPaymentsClientAsync implements PaymentsClientAsync {
     if (d != null) {
       return d;
     }
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(0, MAX_POOL_THREADS, IDLE_SECONDS, TimeUnit.SECONDS,
-        new SynchronousQueue<>(), daemon("onceonly-async-"));
+    ExecutorService pool = pool(STEP_THREADS, "onceonly-steps-");
     ScheduledExecutorService scheduler = config.scheduler();
     if (scheduler == null) {
       ScheduledThreadPoolExecutor own = new ScheduledThreadPoolExecutor(1, daemon("onceonly-scheduler"));
@@ -79,14 +84,15 @@ final class DefaultPaymentsClientAsync implements PaymentsClientAsync {
       scheduler = own;
       ownScheduler = own;
     }
-    Executor completions = config.asyncExecutor() != null ? config.asyncExecutor() : pool;
+    Executor completions = config.asyncExecutor();
+    if (completions == null) {
+      ownCallbacks = pool(CALLBACK_THREADS, "onceonly-callbacks-");
+      completions = ownCallbacks;
+    }
     ownPool = pool;
     if (closed) {
       // Used after close: nothing is started; the operations end at once as the client is closed.
-      pool.shutdown();
-      if (ownScheduler != null) {
-        ownScheduler.shutdownNow();
-      }
+      shutDown();
     }
     d = new AsyncRetryEngine(engine, transport, scheduler, pool, completions);
     driver = d;
@@ -100,12 +106,27 @@ final class DefaultPaymentsClientAsync implements PaymentsClientAsync {
     if (d != null) {
       d.close();
     }
+    shutDown();
+  }
+
+  private void shutDown() {
     if (ownScheduler != null) {
       ownScheduler.shutdownNow(); // every wait was just woken
     }
     if (ownPool != null) {
-      ownPool.shutdown(); // the steps already handed over still run; later ones run where they arise
+      ownPool.shutdown(); // the steps already queued still run; later ones run where they arise
     }
+    if (ownCallbacks != null) {
+      ownCallbacks.shutdown(); // likewise the completions
+    }
+  }
+
+  /** A fixed pool of daemon threads made on demand, retired when idle, with an unbounded queue. */
+  private static ExecutorService pool(int threads, String prefix) {
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, IDLE_SECONDS, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), daemon(prefix));
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   private static ThreadFactory daemon(String prefix) {

@@ -383,6 +383,7 @@ final class AsyncClientOverSocketsTest {
 
   private static long onceOnlyThreads() {
     return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.getName().startsWith("onceonly-") && t.isAlive()).count();
+        .filter(t -> (t.getName().startsWith("onceonly-") || t.getName().startsWith("OkHttp Dispatcher (onceonly)"))
+            && t.isAlive()).count();
   }
 }

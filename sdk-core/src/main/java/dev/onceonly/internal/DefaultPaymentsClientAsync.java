@@ -111,7 +111,11 @@ final class DefaultPaymentsClientAsync implements PaymentsClientAsync {
 
   private void shutDown() {
     if (ownScheduler != null) {
-      ownScheduler.shutdownNow(); // every wait was just woken
+      // Every wait was just woken; one scheduled since (by an operation that had checked the
+      // client just before it closed) would never run: run it now, and it sees the client closed.
+      for (Runnable wait : ownScheduler.shutdownNow()) {
+        wait.run();
+      }
     }
     if (ownPool != null) {
       ownPool.shutdown(); // the steps already queued still run; later ones run where they arise

@@ -31,6 +31,14 @@ public interface PaymentsClient extends AutoCloseable {
    */
   PaymentsClient withOptions(RequestOptions defaults);
 
+  /**
+   * The same client without blocking: operations return
+   * {@link java.util.concurrent.CompletableFuture}s that complete with the values, and the
+   * exceptions, that the blocking calls return and throw. Shares everything with this client
+   * (connections, retry budget) and is closed with it.
+   */
+  PaymentsClientAsync async();
+
   /** Releases the resources this client owns. Never throws. */
   @Override
   void close();

@@ -6,9 +6,10 @@ package dev.onceonly;
  * builder; the optional {@code sdk-micrometer} module has one that makes Micrometer observations
  * (metrics and trace spans) of them.
  *
- * <p>Called synchronously on the calling thread, between attempts; keep it fast, and do not
- * throw (an exception thrown here is caught and ignored so that it cannot change the outcome of
- * a money-moving call). Implementations must be thread-safe when the client is shared.
+ * <p>Called synchronously between attempts: on the calling thread for a blocking call, on one
+ * of the client's own threads for an asynchronous one. Keep it fast, and do not throw (an
+ * exception thrown here is caught and ignored so that it cannot change the outcome of a
+ * money-moving call). Implementations must be thread-safe when the client is shared.
  */
 public interface RetryListener {
 

@@ -33,5 +33,17 @@ public enum StopReason {
   /** The calling thread was interrupted. */
   INTERRUPTED,
   /** The transport failed in a way it does not classify (a bug or a misconfiguration), or could not send. */
-  TRANSPORT_FAILURE
+  TRANSPORT_FAILURE,
+  /**
+   * The client's {@link RetryBudget} refused another request: across the client's operations,
+   * retries had used up what the operations started allow, as they do when the server fails
+   * most requests.
+   */
+  RETRY_BUDGET_EXHAUSTED,
+  /**
+   * The caller cancelled the operation (an asynchronous operation's future was cancelled). The
+   * caller sees a {@link java.util.concurrent.CancellationException}; this reason is what the
+   * retry listener, resilience4j and an operation journal see.
+   */
+  CANCELLED
 }

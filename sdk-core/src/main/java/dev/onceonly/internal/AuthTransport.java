@@ -4,6 +4,7 @@ import dev.onceonly.http.HttpRequest;
 import dev.onceonly.http.HttpResponse;
 import dev.onceonly.http.HttpTransport;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,11 +28,20 @@ final class AuthTransport implements HttpTransport {
 
   @Override
   public HttpResponse execute(HttpRequest request, Duration timeout) {
+    return delegate.execute(authorize(request), timeout);
+  }
+
+  @Override
+  public CompletableFuture<HttpResponse> executeAsync(HttpRequest request, Duration timeout) {
+    return delegate.executeAsync(authorize(request), timeout);
+  }
+
+  private HttpRequest authorize(HttpRequest request) {
     if (tokens.isSet() && isOwnOrigin(request.url())) {
       // Read per attempt: a rotating token is fresh on every request, retries included.
-      request = request.withHeader("Authorization", "Bearer " + tokens.next());
+      return request.withHeader("Authorization", "Bearer " + tokens.next());
     }
-    return delegate.execute(request, timeout);
+    return request;
   }
 
   private boolean isOwnOrigin(String url) {

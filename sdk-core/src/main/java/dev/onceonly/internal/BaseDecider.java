@@ -12,14 +12,16 @@ import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What every decider shares: the attempt count, the one deadline, and the choice of the wait
+ * What every decider shares: the attempt count, the one deadline, the choice of the wait
  * before the next request (backoff, {@code Retry-After} capped and floored, or the one
- * immediate read), with the deadline checked before any wait is taken.
+ * immediate read), with the deadline checked before any wait is taken, and the client's retry
+ * budget, earned by each operation's first request and drawn on by every retry.
  */
 abstract class BaseDecider<T> implements Decider<T> {
 
   final RetryPolicy policy;
   final Backoff backoff;
+  final RetryBudgetTracker budget;
   final Redactor redactor;
   final Instant deadline;
   int attempts;
@@ -28,9 +30,11 @@ abstract class BaseDecider<T> implements Decider<T> {
   /** Whether a request was ever sent again. */
   boolean retried;
 
-  BaseDecider(RetryPolicy policy, Backoff backoff, Redactor redactor, Instant start, HttpRequest first) {
+  BaseDecider(RetryPolicy policy, Backoff backoff, RetryBudgetTracker budget, Redactor redactor, Instant start,
+      HttpRequest first) {
     this.policy = policy;
     this.backoff = backoff;
+    this.budget = budget;
     this.redactor = redactor;
     this.deadline = start.plus(policy.maxElapsed());
     this.pending = first;
@@ -41,6 +45,9 @@ abstract class BaseDecider<T> implements Decider<T> {
     long leftMillis = java.time.temporal.ChronoUnit.MILLIS.between(now, deadline);
     if (leftMillis <= 0) {
       return null;
+    }
+    if (attempts == 0) {
+      budget.started(now); // the operation's first request earns its share of retries
     }
     attempts++;
     // No Duration made on the common path: the policy's own is returned when it fits.

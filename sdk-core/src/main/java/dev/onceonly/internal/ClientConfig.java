@@ -1,5 +1,6 @@
 package dev.onceonly.internal;
 
+import dev.onceonly.RetryBudget;
 import dev.onceonly.RetryListener;
 import dev.onceonly.RetryPolicy;
 import dev.onceonly.Sleeper;
@@ -9,6 +10,8 @@ import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,6 +20,13 @@ import org.jspecify.annotations.Nullable;
  *
  * @param baseUrl the API root, absolute, ending in {@code /}
  * @param tokens where each attempt's {@code Authorization: Bearer ...} comes from
+ * @param journal where operations are written ahead
+ * @param resumeLease how long a resume holds each operation it claims; {@code null} for the default
+ * @param retryBudget the budget every operation of the client draws its retries from
+ * @param scheduler where the asynchronous driver waits between attempts; {@code null} for one of
+ *     the client's own, made on first use (a caller's is never shut down by the client)
+ * @param asyncExecutor where asynchronous operations' futures are completed; {@code null} for the
+ *     client's own pool
  */
 public record ClientConfig(
     URI baseUrl,
@@ -26,18 +36,29 @@ public record ClientConfig(
     Clock clock,
     Sleeper sleeper,
     OperationJournal journal,
-    @Nullable Duration resumeLease) {
+    @Nullable Duration resumeLease,
+    RetryBudget retryBudget,
+    @Nullable ScheduledExecutorService scheduler,
+    @Nullable Executor asyncExecutor) {
 
-  /** A configuration whose resumes hold each claimed operation for the default lease. */
+  /** With the default lease and budget, and the client's own scheduler and executor for async calls. */
   public ClientConfig(URI baseUrl, TokenSource tokens, RetryPolicy retryPolicy, RetryListener listener, Clock clock,
       Sleeper sleeper, OperationJournal journal) {
-    this(baseUrl, tokens, retryPolicy, listener, clock, sleeper, journal, null);
+    this(baseUrl, tokens, retryPolicy, listener, clock, sleeper, journal, null, RetryBudget.defaults(), null, null);
   }
 
   /** A configuration with its own in-memory journal. */
   public ClientConfig(URI baseUrl, @Nullable String bearerToken, RetryPolicy retryPolicy, RetryListener listener,
       Clock clock, Sleeper sleeper) {
     this(baseUrl, TokenSource.of(bearerToken), retryPolicy, listener, clock, sleeper, OperationJournal.inMemory());
+  }
+
+  /** A configuration with its own in-memory journal, a fixed token (or none), and the given budget and executors. */
+  public ClientConfig(URI baseUrl, @Nullable String bearerToken, RetryPolicy retryPolicy, RetryListener listener,
+      Clock clock, Sleeper sleeper, RetryBudget retryBudget, @Nullable ScheduledExecutorService scheduler,
+      @Nullable Executor asyncExecutor) {
+    this(baseUrl, TokenSource.of(bearerToken), retryPolicy, listener, clock, sleeper, OperationJournal.inMemory(), null,
+        retryBudget, scheduler, asyncExecutor);
   }
 
   /** A configuration with a fixed token (or none). */
@@ -57,14 +78,18 @@ public record ClientConfig(
     Objects.requireNonNull(listener, "listener");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(sleeper, "sleeper");
+    Objects.requireNonNull(retryBudget, "retryBudget");
   }
+
 
   /** Everything but the bearer token, which is only said to be set or not. */
   @Override
   public String toString() {
     return "ClientConfig{baseUrl=" + baseUrl + ", bearerToken=" + tokens
         + ", retryPolicy=" + retryPolicy + ", listener=" + listener + ", clock=" + clock + ", sleeper=" + sleeper
-        + ", journal=" + journal.describe() + '}';
+        + ", journal=" + journal.describe() + ", retryBudget=" + retryBudget
+        + ", scheduler=" + (scheduler == null ? "(own)" : scheduler)
+        + ", asyncExecutor=" + (asyncExecutor == null ? "(own)" : asyncExecutor) + '}';
   }
 
   /**

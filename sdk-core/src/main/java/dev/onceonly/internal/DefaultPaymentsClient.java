@@ -2,13 +2,14 @@ package dev.onceonly.internal;
 
 import dev.onceonly.Operations;
 import dev.onceonly.PaymentsClient;
+import dev.onceonly.PaymentsClientAsync;
 import dev.onceonly.RequestOptions;
 import dev.onceonly.http.HttpTransport;
 import dev.onceonly.transfers.TransferService;
 
 /**
  * The client every transport module returns: transport, then auth, then the idempotent retry
- * engine, then the resource services. Immutable and thread-safe.
+ * engine, then the resource services, blocking and asynchronous. Immutable and thread-safe.
  */
 public final class DefaultPaymentsClient implements PaymentsClient {
 
@@ -17,6 +18,9 @@ public final class DefaultPaymentsClient implements PaymentsClient {
   private final java.net.URI baseUrl;
   private final TransferService transfers;
   private final Operations operations;
+  /** Owns the asynchronous driver's threads: the parent's, for a view. */
+  private final DefaultPaymentsClientAsync asyncOwner;
+  private final PaymentsClientAsync async;
   /** Whether closing this client closes the transport: false for a view made by {@link #withOptions}. */
   private final boolean owner;
 
@@ -26,8 +30,11 @@ public final class DefaultPaymentsClient implements PaymentsClient {
     HttpTransport authed = new AuthTransport(transport, config.tokens(), origin);
     this.engine = new RetryEngine(authed, config);
     this.baseUrl = config.baseUrl();
-    this.transfers = new DefaultTransferService(engine, baseUrl, RequestOptions.none());
+    DefaultTransferService blocking = new DefaultTransferService(engine, baseUrl, RequestOptions.none());
+    this.transfers = blocking;
     this.operations = new DefaultOperations(engine);
+    this.asyncOwner = new DefaultPaymentsClientAsync(engine, authed, blocking, config);
+    this.async = asyncOwner;
     this.owner = true;
   }
 
@@ -35,8 +42,11 @@ public final class DefaultPaymentsClient implements PaymentsClient {
     this.transport = parent.transport;
     this.engine = parent.engine;
     this.baseUrl = parent.baseUrl;
-    this.transfers = new DefaultTransferService(engine, baseUrl, defaults);
+    DefaultTransferService blocking = new DefaultTransferService(engine, baseUrl, defaults);
+    this.transfers = blocking;
     this.operations = parent.operations;
+    this.asyncOwner = parent.asyncOwner;
+    this.async = parent.asyncOwner.withTransfers(blocking);
     this.owner = false;
   }
 
@@ -60,6 +70,11 @@ public final class DefaultPaymentsClient implements PaymentsClient {
     return operations;
   }
 
+  @Override
+  public PaymentsClientAsync async() {
+    return async;
+  }
+
   /** The engine, for integrations inside the SDK (resilience4j metrics). */
   public RetryEngine engine() {
     return engine;
@@ -71,6 +86,7 @@ public final class DefaultPaymentsClient implements PaymentsClient {
       return; // a view shares its parent's resources; the parent closes them
     }
     engine.close(); // first: no operation starts another request, and those under way end truthfully
+    asyncOwner.close(); // then the waiting asynchronous ones end, and the client's own threads stop
     transport.close();
   }
 }

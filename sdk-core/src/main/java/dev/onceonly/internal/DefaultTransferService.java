@@ -9,10 +9,12 @@ import dev.onceonly.transfers.TransferService;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /** {@link TransferService} over the retry engine. Thread-safe. */
 final class DefaultTransferService implements TransferService {
@@ -43,6 +45,41 @@ final class DefaultTransferService implements TransferService {
 
   @Override
   public OperationResult<Transfer> createWithResult(TransferCreateParams params, RequestOptions options) {
+    Create create = prepareCreate(params, options);
+    Decider.Step.Done<Transfer> created = engine.executeIdempotent(create.post(), create.key(), CREATE, create.policy(),
+        create.keyFirstUsedAt(), create.keyFromCaller(), create.reference(), create.reader());
+    return create.succeeded(created);
+  }
+
+  @Override
+  public Transfer get(String id) {
+    return engine.executeSafe(getRequest(id), GET, policyFor(defaults), TransferAnswers.forGet(id, engine.redactor()))
+        .value();
+  }
+
+  /** The policy of a read: the client's defaults'. */
+  dev.onceonly.RetryPolicy readPolicy() {
+    return policyFor(defaults);
+  }
+
+  /**
+   * One create, ready for either driver: the request with its key and body, the call's policy
+   * and reference, and how to read its answer.
+   */
+  record Create(HttpRequest post, String key, dev.onceonly.RetryPolicy policy, @Nullable Instant keyFirstUsedAt,
+      boolean keyFromCaller, @Nullable String reference, AnswerReader<Transfer> reader, RetryEngine engine) {
+
+    /** The result of the create, reported to the listener. */
+    OperationResult<Transfer> succeeded(Decider.Step.Done<Transfer> created) {
+      OperationResult<Transfer> result = new OperationResult<>(created.value(), key, created.attempts(), created.replay(),
+          created.journalError());
+      engine.reportSuccess(result);
+      return result;
+    }
+  }
+
+  /** Checks the arguments and builds the create (shared with {@link DefaultTransferServiceAsync}). */
+  Create prepareCreate(TransferCreateParams params, RequestOptions options) {
     Objects.requireNonNull(params, "params");
     Objects.requireNonNull(options, "options");
     options = options.withDefaults(defaults);
@@ -52,27 +89,21 @@ final class DefaultTransferService implements TransferService {
     // The constant headers are shared (a request's headers are immutable); the key goes last.
     HttpRequest post = withHeaders(new HttpRequest("POST", transfersUrl, POST_HEADERS.headers(), body), options)
         .withHeader("Idempotency-Key", key);
-
     // The answer (first, replayed, stored, or read back from its Location) is returned only if
     // it is this request's: same amount, currency, source and destination.
-    Decider.Step.Done<Transfer> created = engine.executeIdempotent(post, key, CREATE, policyFor(options),
-        options.keyFirstUsedAt().orElse(null), options.idempotencyKey().isPresent(), options.reference().orElse(null),
-        TransferAnswers.forCreate(params, engine.redactor()));
-    OperationResult<Transfer> result = new OperationResult<>(created.value(), key, created.attempts(), created.replay(),
-        created.journalError());
-    engine.reportSuccess(result);
-    return result;
+    return new Create(post, key, policyFor(options), options.keyFirstUsedAt().orElse(null),
+        options.idempotencyKey().isPresent(), options.reference().orElse(null),
+        TransferAnswers.forCreate(params, engine.redactor()), engine);
   }
 
-  @Override
-  public Transfer get(String id) {
+  /** Checks {@code id} and builds its read (shared with {@link DefaultTransferServiceAsync}). */
+  HttpRequest getRequest(String id) {
     Objects.requireNonNull(id, "id");
     if (id.isBlank()) {
       throw new IllegalArgumentException("id must not be blank");
     }
     String url = transfersUrl + "/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
-    return engine.executeSafe(withHeaders(new HttpRequest("GET", url, GET_HEADERS, null), defaults), GET,
-        policyFor(defaults), TransferAnswers.forGet(id, engine.redactor())).value();
+    return withHeaders(new HttpRequest("GET", url, GET_HEADERS, null), defaults);
   }
 
   /** The policy of a call: its own, else the client's, with its attempt timeout if it gives one. */

@@ -100,6 +100,7 @@ final class IdempotentDecider<T> extends BaseDecider<T> {
   IdempotentDecider(
       RetryPolicy policy,
       Backoff backoff,
+      RetryBudgetTracker budget,
       Redactor redactor,
       URI base,
       Origin apiOrigin,
@@ -109,7 +110,7 @@ final class IdempotentDecider<T> extends BaseDecider<T> {
       @Nullable Instant keyFirstUsedAt,
       AnswerReader<T> reader,
       Instant now) {
-    super(policy, backoff, redactor, now, post);
+    super(policy, backoff, budget, redactor, now, post);
     this.post = post;
     this.key = key;
     this.keyFromCaller = keyFromCaller;
@@ -487,6 +488,9 @@ final class IdempotentDecider<T> extends BaseDecider<T> {
       // Past its window the server would take the key as new: never POST it again.
       return end(StopReason.KEY_WINDOW_CLOSING, cause, status, true, now);
     }
+    if (!budget.tryRetry(next == Kind.POST ? RetryBudgetTracker.Draw.RETRY : RetryBudgetTracker.Draw.LOOKUP, now)) {
+      return end(StopReason.RETRY_BUDGET_EXHAUSTED, cause, status, true, now);
+    }
     AttemptEvent event = event(key, status, cause, true, wait);
     sent = next;
     return send(request(next), wait, event);
@@ -516,13 +520,17 @@ final class IdempotentDecider<T> extends BaseDecider<T> {
         && attempts < policy.maxAttempts()) {
       Wait floor = new Wait(backoff.floorMillis(), DelaySource.BACKOFF);
       if (fitsBeforeDeadline(floor.millis(), now)) {
-        finalLookup = true;
-        stopping = reason;
-        stoppingCause = reported;
-        stoppingWhy = why;
-        AttemptEvent event = event(key, status, cause, true, floor);
-        sent = Kind.POLL;
-        return send(request(Kind.POLL), floor, event);
+        if (budget.tryRetry(RetryBudgetTracker.Draw.LOOKUP, now)) {
+          finalLookup = true;
+          stopping = reason;
+          stoppingCause = reported;
+          stoppingWhy = why;
+          AttemptEvent event = event(key, status, cause, true, floor);
+          sent = Kind.POLL;
+          return send(request(Kind.POLL), floor, event);
+        }
+        why += "; the retry budget (" + StopReason.RETRY_BUDGET_EXHAUSTED + ") refused the last lookup of GET /responses/"
+            + key;
       }
     }
     AttemptEvent event = attempts == 0 ? null : event(key, status, cause, false, new Wait(0, DelaySource.IMMEDIATE));
@@ -566,6 +574,9 @@ final class IdempotentDecider<T> extends BaseDecider<T> {
       case CLIENT_CLOSED -> "the client was closed";
       case INTERRUPTED -> "the thread was interrupted";
       case TRANSPORT_FAILURE -> "the transport failed";
+      case RETRY_BUDGET_EXHAUSTED -> "RETRY_BUDGET_EXHAUSTED: the client's retry budget is spent (across its operations,"
+          + " retries used up what the operations started allow, as when the server fails most requests)";
+      case CANCELLED -> "the operation was cancelled";
     };
   }
 

@@ -26,9 +26,9 @@ final class ReadDecider<T> extends BaseDecider<T> {
   private final AnswerReader<T> reader;
   private @Nullable PaymentsException lastFailure;
 
-  ReadDecider(RetryPolicy policy, Backoff backoff, Redactor redactor, HttpRequest get, AnswerReader<T> reader,
-      Instant now) {
-    super(policy, backoff, redactor, now, get);
+  ReadDecider(RetryPolicy policy, Backoff backoff, RetryBudgetTracker budget, Redactor redactor, HttpRequest get,
+      AnswerReader<T> reader, Instant now) {
+    super(policy, backoff, budget, redactor, now, get);
     this.get = get;
     this.reader = reader;
   }
@@ -85,6 +85,12 @@ final class ReadDecider<T> extends BaseDecider<T> {
     Wait wait = waitAfter(answer, now);
     if (attempts >= policy.maxAttempts() || !fitsBeforeDeadline(wait.millis(), now)) {
       return new Step.Fail<>(cause, event(null, status, cause, false, wait), retried);
+    }
+    if (!budget.tryRetry(RetryBudgetTracker.Draw.RETRY, now)) {
+      return new Step.Fail<>(new PaymentsException(get + " was not retried (" + StopReason.RETRY_BUDGET_EXHAUSTED
+          + ": the client's retry budget is spent, as when the server fails most requests) after "
+          + plural(attempts, "attempt") + "; last failure: " + messageOf(cause), null, cause),
+          event(null, status, cause, false, wait), retried);
     }
     return send(get, wait, event(null, status, cause, true, wait));
   }

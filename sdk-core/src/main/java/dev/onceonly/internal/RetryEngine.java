@@ -59,6 +59,7 @@ public final class RetryEngine {
   private final OperationJournal journal;
   private final @Nullable Duration resumeLease;
   private final Resilience4jEvents events;
+  private final RetryBudgetTracker budget;
   private volatile boolean closed;
   /** This client's name as a holder of journal leases. */
   private final String owner = "onceonly-" + java.util.UUID.randomUUID();
@@ -82,6 +83,7 @@ public final class RetryEngine {
     this.journal = config.journal();
     this.resumeLease = config.resumeLease();
     this.events = new Resilience4jEvents(RETRY_NAME, policy.maxAttempts());
+    this.budget = new RetryBudgetTracker(config.retryBudget());
   }
 
   /** Where operations are written ahead. */
@@ -138,33 +140,71 @@ public final class RetryEngine {
   <T> Decider.Step.Done<T> executeIdempotent(HttpRequest post, String key, String operation, RetryPolicy policy,
       @Nullable Instant keyFirstUsedAt, boolean keyFromCaller, @Nullable String reference, AnswerReader<T> reader) {
     Instant now = clock.instant();
-    Instant first = keyFirstUsedAt == null || keyFirstUsedAt.isAfter(now) ? now : keyFirstUsedAt;
-    IdempotentDecider<T> core = new IdempotentDecider<>(policy, backoffFor(policy), redactor, baseUrl, apiOrigin, post, key,
-        keyFromCaller, keyFirstUsedAt, reader, now);
-    if (!journal.durable() && !keyFromCaller && keyFirstUsedAt == null) {
-      // The common case, made cheap: a minted key and a journal that dies with the process. There
-      // is nothing to look up or write ahead; the journal learns of the operation only if it ends
-      // without an answer, as what a caller may resume.
-      try {
-        return drive(core, now, operation, post, key);
-      } catch (PaymentsException e) {
-        if (JournalingDecider.leavesOpen(e) && core.attempts() > 0) {
-          JournalingDecider.rememberOpen(journal, JournalingDecider.entry(key, post, operation, reference,
-              core.firstSentAt(), policy.keyWindow()));
-        }
-        throw e;
-      }
+    Run<T> run = idempotentRun(post, key, operation, policy, keyFirstUsedAt, keyFromCaller, reference, reader, now);
+    try {
+      return drive(run.decider(), now, operation, post, key);
+    } catch (PaymentsException e) {
+      failed(run, e);
+      throw e;
     }
-    return drive(new JournalingDecider<>(journal, core, key, post, operation, reference, policy.keyWindow(), first,
-        keyFirstUsedAt != null, !keyFromCaller, reader, owner, policy.maxElapsed().plus(policy.attemptTimeout())),
-        now, operation, post, key);
   }
 
   /** Runs a safe read ({@code GET}), retried on transient failures. */
   <T> Decider.Step.Done<T> executeSafe(HttpRequest get, String operation, RetryPolicy policy, AnswerReader<T> reader) {
     Instant now = clock.instant();
-    return drive(new ReadDecider<>(policy, backoffFor(policy), redactor, get, reader, now), now,
-        operation, get, null);
+    return drive(readDecider(get, policy, reader, now), now, operation, get, null);
+  }
+
+  // ---- shared with the asynchronous driver (AsyncRetryEngine), so that both drive the same deciders ----
+
+  /**
+   * One idempotent operation, ready to drive: its decider, and what to do if it fails.
+   *
+   * @param lazyCore the decision core when the journal is written only on failure (then the
+   *     driver calls {@link #failed}); {@code null} when the journaling decorator does it all
+   */
+  record Run<T>(Decider<T> decider, @Nullable IdempotentDecider<T> lazyCore, String key, HttpRequest post,
+      String operation, @Nullable String reference, Duration keyWindow) {}
+
+  /** The decider of one idempotent operation, journaled as the client's journal wants. */
+  <T> Run<T> idempotentRun(HttpRequest post, String key, String operation, RetryPolicy policy,
+      @Nullable Instant keyFirstUsedAt, boolean keyFromCaller, @Nullable String reference, AnswerReader<T> reader,
+      Instant now) {
+    Instant first = keyFirstUsedAt == null || keyFirstUsedAt.isAfter(now) ? now : keyFirstUsedAt;
+    IdempotentDecider<T> core = new IdempotentDecider<>(policy, backoffFor(policy), budget, redactor, baseUrl,
+        apiOrigin, post, key, keyFromCaller, keyFirstUsedAt, reader, now);
+    if (!journal.durable() && !keyFromCaller && keyFirstUsedAt == null) {
+      // The common case, made cheap: a minted key and a journal that dies with the process. There
+      // is nothing to look up or write ahead; the journal learns of the operation only if it ends
+      // without an answer, as what a caller may resume.
+      return new Run<>(core, core, key, post, operation, reference, policy.keyWindow());
+    }
+    return new Run<>(new JournalingDecider<>(journal, core, key, post, operation, reference, policy.keyWindow(), first,
+        keyFirstUsedAt != null, !keyFromCaller, reader, owner, policy.maxElapsed().plus(policy.attemptTimeout())),
+        null, key, post, operation, reference, policy.keyWindow());
+  }
+
+  /** An idempotent operation ended with {@code e}: on the cheap path, the journal learns of it if it is still open. */
+  void failed(Run<?> run, PaymentsException e) {
+    IdempotentDecider<?> core = run.lazyCore();
+    if (core != null && JournalingDecider.leavesOpen(e) && core.attempts() > 0) {
+      JournalingDecider.rememberOpen(journal, JournalingDecider.entry(run.key(), run.post(), run.operation(),
+          run.reference(), core.firstSentAt(), run.keyWindow()));
+    }
+  }
+
+  /** The decider of one safe read. */
+  <T> ReadDecider<T> readDecider(HttpRequest get, RetryPolicy policy, AnswerReader<T> reader, Instant now) {
+    return new ReadDecider<>(policy, backoffFor(policy), budget, redactor, get, reader, now);
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  /** One operation's context for the resilience4j events. */
+  Retry.AsyncContext<Object> startEvents() {
+    return events.start();
   }
 
   /** The client's backoff for its own policy; a call with another policy gets one of its own. */
@@ -184,20 +224,12 @@ public final class RetryEngine {
   private <T> Decider.Step.Done<T> drive(
       Decider<T> decider, Instant start, String operation, HttpRequest first, @Nullable String key) {
     Retry.AsyncContext<Object> r4j = events.start();
-    // Made at the start only for a caller's listener; else only when the log needs it at the end.
-    OperationInfo op = observed ? OperationInfo.next(operation, first.method(), first.url(), key) : null;
-    if (op != null) {
-      started(op);
-    }
+    OperationInfo op = opening(operation, first, key);
     Decider.Step<T> step = decider.start(start);
     while (true) {
       if (step instanceof Decider.Step.Done<T> done) {
         Resilience4jEvents.succeeded(r4j);
-        OperationOutcome outcome = done.replay() == ReplayStatus.REPLAYED ? OperationOutcome.REPLAYED : OperationOutcome.SUCCEEDED;
-        if (op != null || LoggingListener.LOG.isLoggable(System.Logger.Level.DEBUG)) {
-          ended(op != null ? op : OperationInfo.next(operation, first.method(), first.url(), key), outcome,
-              done.attempts(), done.response().statusCode(), null);
-        }
+        closing(op, operation, first, key, done, done.attempts());
         return done;
       }
       if (step instanceof Decider.Step.Fail<T> fail) {
@@ -205,8 +237,7 @@ public final class RetryEngine {
           notify(fail.event());
         }
         Resilience4jEvents.failed(r4j, fail.error(), fail.retried());
-        ended(op != null ? op : OperationInfo.next(operation, first.method(), first.url(), key),
-            OperationOutcome.of(fail.error()), decider.attempts(), statusOf(fail), fail.error());
+        closing(op, operation, first, key, fail, decider.attempts());
         throw fail.error();
       }
       Decider.Step.Send<T> send = (Decider.Step.Send<T>) step;
@@ -258,6 +289,33 @@ public final class RetryEngine {
     return decider.onResponse(response, clock.instant());
   }
 
+  /**
+   * An operation starts: its {@link OperationInfo}, made only for a caller's listener (else only
+   * when the log needs it at the end, by {@link #closing}), and told to the listener.
+   */
+  @Nullable OperationInfo opening(String operation, HttpRequest first, @Nullable String key) {
+    OperationInfo op = observed ? OperationInfo.next(operation, first.method(), first.url(), key) : null;
+    if (op != null) {
+      started(op);
+    }
+    return op;
+  }
+
+  /** An operation ended with {@code end} (a Done or a Fail): told to the listener and the log. */
+  void closing(@Nullable OperationInfo op, String operation, HttpRequest first, @Nullable String key,
+      Decider.Step<?> end, int attempts) {
+    if (end instanceof Decider.Step.Done<?> done) {
+      if (op != null || LoggingListener.LOG.isLoggable(System.Logger.Level.DEBUG)) {
+        ended(op != null ? op : OperationInfo.next(operation, first.method(), first.url(), key),
+            done.replay() == ReplayStatus.REPLAYED ? OperationOutcome.REPLAYED : OperationOutcome.SUCCEEDED,
+            attempts, done.response().statusCode(), null);
+      }
+    } else if (end instanceof Decider.Step.Fail<?> fail) {
+      ended(op != null ? op : OperationInfo.next(operation, first.method(), first.url(), key),
+          OperationOutcome.of(fail.error()), attempts, statusOf(fail), fail.error());
+    }
+  }
+
   private void started(OperationInfo op) {
     try {
       listener.onOperationStart(op);
@@ -275,14 +333,15 @@ public final class RetryEngine {
     }
   }
 
-  private static int statusOf(Decider.Step.Fail<?> fail) {
+  static int statusOf(Decider.Step.Fail<?> fail) {
     if (fail.error() instanceof dev.onceonly.ApiException api) {
       return api.statusCode();
     }
     return fail.event() == null ? 0 : fail.event().statusCode();
   }
 
-  private void notify(AttemptEvent event) {
+  /** Tells the listener about an attempt; a listener's exception is ignored. */
+  void notify(AttemptEvent event) {
     try {
       listener.onAttempt(event);
     } catch (RuntimeException | LinkageError | AssertionError ignored) {

@@ -19,17 +19,26 @@ import dev.onceonly.RetryPolicy;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
+@ParameterizedClass(name = "{0}")
+@EnumSource(Driver.class)
 class DeadlineAndKeyWindowTest {
 
+  final Driver driver;
   final FakeTransport transport = new FakeTransport();
+
+  DeadlineAndKeyWindowTest(Driver driver) {
+    this.driver = driver;
+  }
 
   @Test
   void stopsBeforeAWaitThatWouldCrossTheDeadline() {
     RetryPolicy policy = RetryPolicy.builder().maxAttempts(100)
         .initialBackoff(Duration.ofMillis(400)).maxBackoff(Duration.ofMillis(400))
         .maxElapsed(Duration.ofSeconds(1)).build();
-    Fixtures.Harness h = new Fixtures.Harness(transport, policy);
+    Fixtures.Harness h = new Fixtures.Harness(transport, policy, driver);
     transport.then(connectRefused());
 
     RequestNotSentException e = assertThrows(RequestNotSentException.class, () -> h.transfers.create(params()));
@@ -43,7 +52,7 @@ class DeadlineAndKeyWindowTest {
   @Test
   void aRetryAfterPastTheDeadlineEndsTheOperationNowAndStillAsksForTheStoredAnswer() {
     RetryPolicy policy = RetryPolicy.builder().maxElapsed(Duration.ofSeconds(2)).build();
-    Fixtures.Harness h = new Fixtures.Harness(transport, policy);
+    Fixtures.Harness h = new Fixtures.Harness(transport, policy, driver);
     transport.then(answer(503, "", "Retry-After", "4"),
         answer(404, "{\"code\":\"NotFound\",\"message\":\"none\"}"));
 
@@ -60,7 +69,7 @@ class DeadlineAndKeyWindowTest {
   @Test
   void theWholeOperationNeverSleepsPastMaxElapsed() {
     RetryPolicy policy = RetryPolicy.builder().maxAttempts(1000).maxElapsed(Duration.ofSeconds(30)).build();
-    Fixtures.Harness h = new Fixtures.Harness(transport, policy);
+    Fixtures.Harness h = new Fixtures.Harness(transport, policy, driver);
     transport.then(readTimeout());
 
     assertThrows(OutcomeUnknownException.class, () -> h.transfers.create(params()));
@@ -71,7 +80,7 @@ class DeadlineAndKeyWindowTest {
 
   @Test
   void refusesACallersKeyFirstUsedBeyondItsWindowAndSendsNothing() {
-    Fixtures.Harness h = new Fixtures.Harness(transport, RetryPolicy.defaults());
+    Fixtures.Harness h = new Fixtures.Harness(transport, RetryPolicy.defaults(), driver);
     RequestOptions stale = RequestOptions.builder().idempotencyKey(KEY)
         .keyFirstUsedAt(T0.minus(Duration.ofHours(23)).minus(Duration.ofMinutes(56))).build();
 
@@ -85,7 +94,7 @@ class DeadlineAndKeyWindowTest {
 
   @Test
   void remembersWhenItFirstSentAKeyAndRefusesToResumeItTooLate() {
-    Fixtures.Harness h = new Fixtures.Harness(transport, RetryPolicy.defaults());
+    Fixtures.Harness h = new Fixtures.Harness(transport, RetryPolicy.defaults(), driver);
     RequestOptions key = RequestOptions.builder().idempotencyKey(KEY).build();
     transport.then(readTimeout());
     OutcomeUnknownException first = assertThrows(OutcomeUnknownException.class, () -> h.transfers.create(params(), key));
@@ -100,7 +109,7 @@ class DeadlineAndKeyWindowTest {
 
   @Test
   void resumingWithinTheWindowKeepsTheOriginalExpiry() {
-    Fixtures.Harness h = new Fixtures.Harness(transport, RetryPolicy.defaults());
+    Fixtures.Harness h = new Fixtures.Harness(transport, RetryPolicy.defaults(), driver);
     RequestOptions key = RequestOptions.builder().idempotencyKey(KEY).build();
     transport.then(readTimeout());
     assertThrows(OutcomeUnknownException.class, () -> h.transfers.create(params(), key));
@@ -115,7 +124,7 @@ class DeadlineAndKeyWindowTest {
   void neverPostsAKeyOnceItsWindowClosesDuringRetries() {
     RetryPolicy policy = RetryPolicy.builder().maxAttempts(10)
         .initialBackoff(Duration.ofSeconds(5)).maxBackoff(Duration.ofSeconds(5)).build();
-    Fixtures.Harness h = new Fixtures.Harness(transport, policy);
+    Fixtures.Harness h = new Fixtures.Harness(transport, policy, driver);
     // First used 23 h 54 min 50 s ago: with the 5 min margin, POSTs may go out for 10 s more.
     RequestOptions key = RequestOptions.builder().idempotencyKey(KEY)
         .keyFirstUsedAt(T0.minus(Duration.ofHours(24)).plus(Duration.ofMinutes(5)).plusSeconds(10)).build();
@@ -130,7 +139,7 @@ class DeadlineAndKeyWindowTest {
 
   @Test
   void aMintedKeySucceedsWithoutAnyWindowTrouble() {
-    Fixtures.Harness h = new Fixtures.Harness(transport, RetryPolicy.defaults());
+    Fixtures.Harness h = new Fixtures.Harness(transport, RetryPolicy.defaults(), driver);
     transport.then(answer(201, TRANSFER));
     h.clock.advance(Duration.ofDays(400));
 
@@ -139,7 +148,7 @@ class DeadlineAndKeyWindowTest {
 
   @Test
   void remembersOnlyTheKeysOfOperationsThatEndedWithoutAnAnswer() {
-    Fixtures.Harness h = new Fixtures.Harness(transport, RetryPolicy.defaults());
+    Fixtures.Harness h = new Fixtures.Harness(transport, RetryPolicy.defaults(), driver);
     transport.then(answer(201, TRANSFER), answer(201, TRANSFER), readTimeout());
     h.transfers.create(params());
     h.transfers.create(params(), RequestOptions.builder().idempotencyKey(KEY).build());

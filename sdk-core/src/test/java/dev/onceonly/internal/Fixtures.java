@@ -1,13 +1,21 @@
 package dev.onceonly.internal;
 
 import dev.onceonly.Money;
+import dev.onceonly.OperationResult;
+import dev.onceonly.RequestOptions;
+import dev.onceonly.RetryBudget;
 import dev.onceonly.RetryListener;
 import dev.onceonly.RetryPolicy;
 import dev.onceonly.http.HttpTransport;
+import dev.onceonly.transfers.Transfer;
 import dev.onceonly.transfers.TransferCreateParams;
+import dev.onceonly.transfers.TransferService;
+import dev.onceonly.transfers.TransferServiceAsync;
 import java.net.URI;
 import java.time.Instant;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /** Shared test data and a way to build the engine and service over any transport. */
 final class Fixtures {
@@ -38,30 +46,98 @@ final class Fixtures {
         .build();
   }
 
-  /** An engine and service over {@code transport}, with a fake clock, a recording sleeper and a seeded jitter. */
+  /**
+   * An engine and service over {@code transport}, with a fake clock, a recording sleeper and a
+   * seeded jitter, driven by the blocking or the asynchronous driver. Either way
+   * {@link #transfers} is called as a blocking service and every wait is in {@link #sleeper}: for
+   * the asynchronous driver it joins the futures (each already done, since its waits, steps and
+   * completions all run on the test thread) and throws what they hold.
+   */
   static final class Harness {
     final FakeClock clock = new FakeClock(T0);
     final RecordingSleeper sleeper = new RecordingSleeper(clock);
     final RetryEngine engine;
-    final DefaultTransferService transfers;
+    final TransferService transfers;
 
     Harness(HttpTransport transport, RetryPolicy policy) {
-      this(transport, policy, RetryListener.NONE);
+      this(transport, policy, RetryListener.NONE, Driver.BLOCKING);
+    }
+
+    Harness(HttpTransport transport, RetryPolicy policy, Driver driver) {
+      this(transport, policy, RetryListener.NONE, driver);
     }
 
     Harness(HttpTransport transport, RetryPolicy policy, RetryListener listener) {
-      this(transport, policy, listener, dev.onceonly.journal.OperationJournal.inMemory());
+      this(transport, policy, listener, Driver.BLOCKING);
     }
 
     Harness(HttpTransport transport, RetryPolicy policy, RetryListener listener,
         dev.onceonly.journal.OperationJournal journal) {
-      ClientConfig config = new ClientConfig(BASE, "tok_secret", policy, listener, clock, sleeper, journal);
+      this(transport, policy, listener, Driver.BLOCKING, RetryBudget.defaults(), journal);
+    }
+
+    Harness(HttpTransport transport, RetryPolicy policy, RetryListener listener, Driver driver) {
+      this(transport, policy, listener, driver, RetryBudget.defaults());
+    }
+
+    Harness(HttpTransport transport, RetryPolicy policy, RetryListener listener, Driver driver, RetryBudget budget) {
+      this(transport, policy, listener, driver, budget, dev.onceonly.journal.OperationJournal.inMemory());
+    }
+
+    Harness(HttpTransport transport, RetryPolicy policy, RetryListener listener, Driver driver, RetryBudget budget,
+        dev.onceonly.journal.OperationJournal journal) {
+      ClientConfig config = new ClientConfig(BASE, TokenSource.of("tok_secret"), policy, listener, clock, sleeper,
+          journal, null, budget, null, null);
       this.engine = new RetryEngine(transport, config, new SplittableRandom(42));
-      this.transfers = new DefaultTransferService(engine, BASE);
       this.operations = new DefaultOperations(engine);
+      DefaultTransferService blocking = new DefaultTransferService(engine, BASE);
+      if (driver == Driver.BLOCKING) {
+        this.transfers = blocking;
+      } else {
+        Trampoline onTestThread = new Trampoline();
+        AsyncRetryEngine async = new AsyncRetryEngine(engine, transport, new TestScheduler(sleeper, onTestThread),
+            onTestThread, onTestThread);
+        this.transfers = new Joining(new DefaultTransferServiceAsync(blocking, engine, () -> async));
+      }
     }
 
     final DefaultOperations operations;
+  }
+
+  /** The asynchronous service called as a blocking one: each future joined, its exception thrown as is. */
+  private record Joining(TransferServiceAsync async) implements TransferService {
+
+    @Override
+    public Transfer create(TransferCreateParams params, RequestOptions options) {
+      return join(async.create(params, options));
+    }
+
+    @Override
+    public OperationResult<Transfer> createWithResult(TransferCreateParams params, RequestOptions options) {
+      return join(async.createWithResult(params, options));
+    }
+
+    @Override
+    public Transfer get(String id) {
+      return join(async.get(id));
+    }
+
+    private static <T> T join(CompletableFuture<T> future) {
+      if (!future.isDone()) {
+        throw new AssertionError("the operation should have ended on the test thread");
+      }
+      try {
+        return future.join();
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        if (e.getCause() instanceof Error error) {
+          throw error;
+        }
+        throw e;
+      }
+    }
   }
 
   private Fixtures() {}

@@ -38,7 +38,8 @@ class IdempotentDeciderTest {
       ? AnswerReader.Answer.empty() : AnswerReader.Answer.matches(new String(r.body(), StandardCharsets.UTF_8));
 
   static IdempotentDecider<String> decider(boolean callerKey) {
-    return new IdempotentDecider<>(POLICY, new Backoff(POLICY, new SplittableRandom(3)), Redactor.none(), BASE, Origin.of(BASE), POST,
+    return new IdempotentDecider<>(POLICY, new Backoff(POLICY, new SplittableRandom(3)),
+        RetryBudgetTracker.UNLIMITED, Redactor.none(), BASE, Origin.of(BASE), POST,
         KEY, callerKey, null, ANY, T0);
   }
 
@@ -155,7 +156,7 @@ class IdempotentDeciderTest {
   @Test
   void aKeyFirstUsedTooLongAgoIsRefusedBeforeTheFirstStep() {
     IdempotentDecider<String> d = new IdempotentDecider<>(POLICY, new Backoff(POLICY, new SplittableRandom(3)),
-        Redactor.none(), BASE, Origin.of(BASE), POST, KEY, true, T0.minus(Duration.ofHours(24)), ANY, T0);
+        RetryBudgetTracker.UNLIMITED, Redactor.none(), BASE, Origin.of(BASE), POST, KEY, true, T0.minus(Duration.ofHours(24)), ANY, T0);
 
     Decider.Step.Fail<String> fail = assertInstanceOf(Decider.Step.Fail.class, d.start(T0));
 

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.onceonly.ApiException;
 import dev.onceonly.IdempotencyKeyReusedException;
@@ -36,8 +37,12 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Every row of the protocol's retry classification, against a scripted transport. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Driver.class)
 class RetryEngineTest {
 
   static final RetryPolicy POLICY = RetryPolicy.builder()
@@ -49,8 +54,14 @@ class RetryEngineTest {
 
   static final RequestOptions OWN_KEY = RequestOptions.builder().idempotencyKey(KEY).build();
 
+  final Driver driver;
   final FakeTransport transport = new FakeTransport();
-  final Fixtures.Harness h = new Fixtures.Harness(transport, POLICY);
+  final Fixtures.Harness h;
+
+  RetryEngineTest(Driver driver) {
+    this.driver = driver;
+    this.h = new Fixtures.Harness(transport, POLICY, driver);
+  }
 
   /** Every POST carried the same key and byte-identical bodies. */
   void assertOneKeyOneBody(String key) {
@@ -156,7 +167,7 @@ class RetryEngineTest {
 
   @Test
   void noneMakesExactlyOneRequest() {
-    Fixtures.Harness once = new Fixtures.Harness(transport, RetryPolicy.none());
+    Fixtures.Harness once = new Fixtures.Harness(transport, RetryPolicy.none(), driver);
     transport.then(readTimeout());
 
     OutcomeUnknownException e = assertThrows(OutcomeUnknownException.class,
@@ -422,6 +433,8 @@ class RetryEngineTest {
 
   @Test
   void interruptedWhileWaitingStopsAndKeepsTheInterruptFlag() {
+    assumeTrue(driver == Driver.BLOCKING, "an interrupt of the calling thread is the blocking driver's;"
+        + " the asynchronous driver's counterpart, cancellation, is in AsyncRetryEngineTest");
     FakeClock clock = new FakeClock(T0);
     ClientConfig config = new ClientConfig(Fixtures.BASE, null, POLICY, dev.onceonly.RetryListener.NONE, clock,
         d -> {

@@ -26,9 +26,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
+@ParameterizedClass(name = "{0}")
+@EnumSource(Driver.class)
 class RetryEventsTest {
 
+  final Driver driver;
   final FakeTransport transport = new FakeTransport();
   final List<AttemptEvent> events = new ArrayList<>();
   final List<OperationResult<?>> successes = new ArrayList<>();
@@ -43,8 +48,13 @@ class RetryEventsTest {
       successes.add(result);
     }
   };
-  final Fixtures.Harness h = new Fixtures.Harness(transport, RetryPolicy.defaults(), listener);
+  final Fixtures.Harness h;
   final RequestOptions key = RequestOptions.builder().idempotencyKey(KEY).build();
+
+  RetryEventsTest(Driver driver) {
+    this.driver = driver;
+    this.h = new Fixtures.Harness(transport, RetryPolicy.defaults(), listener, driver);
+  }
 
   @Test
   void eachAttemptThatLeadsToAnotherIsReportedWithItsDelayAndWhereItCameFrom() {
@@ -86,7 +96,7 @@ class RetryEventsTest {
 
   @Test
   void theLastFailedAttemptIsReportedAsNotRetried() {
-    Fixtures.Harness once = new Fixtures.Harness(transport, RetryPolicy.builder().maxAttempts(2).build(), listener);
+    Fixtures.Harness once = new Fixtures.Harness(transport, RetryPolicy.builder().maxAttempts(2).build(), listener, driver);
     transport.then(readTimeout(), answer(404, "{\"code\":\"NotFound\",\"message\":\"none\"}"));
 
     assertThrows(OutcomeUnknownException.class, () -> once.transfers.create(params(), key));
@@ -108,7 +118,7 @@ class RetryEventsTest {
         throw new IllegalStateException("boom");
       }
     };
-    Fixtures.Harness h2 = new Fixtures.Harness(transport, RetryPolicy.defaults(), bad);
+    Fixtures.Harness h2 = new Fixtures.Harness(transport, RetryPolicy.defaults(), bad, driver);
     transport.then(readTimeout(), answer(201, TRANSFER));
 
     assertEquals("74c9129b-d14a-e511-80da-0aa34a9b2388", h2.transfers.create(params(), key).id());

@@ -28,15 +28,24 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.ParameterizedClass;
 
 /** The engine against each server variant of the protocol: one transfer per operation, always. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Driver.class)
 class ServerVariantsTest {
 
   static final RetryPolicy POLICY = RetryPolicy.builder().maxAttempts(8).build();
   static final RequestOptions OWN_KEY = RequestOptions.builder().idempotencyKey(KEY).build();
 
-  static OperationResult<Transfer> create(InMemoryApi api) {
-    return new Fixtures.Harness(api, POLICY).transfers.createWithResult(params(), OWN_KEY);
+  final Driver driver;
+
+  ServerVariantsTest(Driver driver) {
+    this.driver = driver;
+  }
+
+  OperationResult<Transfer> create(InMemoryApi api) {
+    return new Fixtures.Harness(api, POLICY, driver).transfers.createWithResult(params(), OWN_KEY);
   }
 
   static void assertEveryPostCarriedTheSameKeyAndBody(InMemoryApi api) {
@@ -108,7 +117,7 @@ class ServerVariantsTest {
   @Test
   void aServerThatSaysDoneWhileStillWorkingIsWaitedOutNotHammered() {
     InMemoryApi api = new InMemoryApi(Dialect.MANGOPAY, Fault.slow(4));
-    Fixtures.Harness h = new Fixtures.Harness(api, POLICY);
+    Fixtures.Harness h = new Fixtures.Harness(api, POLICY, driver);
 
     OperationResult<Transfer> result = h.transfers.createWithResult(params(), OWN_KEY);
 
@@ -123,7 +132,7 @@ class ServerVariantsTest {
   @EnumSource(value = Dialect.class, names = {"FULL", "DWOLLA", "IETF"})
   void aKeyReusedWithAnotherBodyFailsAtOnce(Dialect dialect) {
     InMemoryApi api = new InMemoryApi(dialect);
-    Fixtures.Harness h = new Fixtures.Harness(api, POLICY);
+    Fixtures.Harness h = new Fixtures.Harness(api, POLICY, driver);
     h.transfers.create(params(), OWN_KEY);
     TransferCreateParams other = TransferCreateParams.builder()
         .source(params().source()).destination(params().destination())
@@ -160,7 +169,7 @@ class ServerVariantsTest {
       RetryPolicy policy = RetryPolicy.builder().maxAttempts(maxAttempts).maxElapsed(Duration.ofMinutes(10)).build();
       String context = "run " + run + " " + dialect + " faults=" + List.of(faults) + " maxAttempts=" + maxAttempts;
       try {
-        OperationResult<Transfer> result = new Fixtures.Harness(api, policy).transfers.createWithResult(params(), OWN_KEY);
+        OperationResult<Transfer> result = new Fixtures.Harness(api, policy, driver).transfers.createWithResult(params(), OWN_KEY);
         succeeded++;
         assertEquals(1, api.transfers.size(), context);
         assertEquals(api.transfers.keySet().iterator().next(), result.value().id(), context);

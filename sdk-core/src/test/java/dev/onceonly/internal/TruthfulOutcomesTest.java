@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.onceonly.ApiException;
 import dev.onceonly.AttemptEvent;
@@ -38,12 +39,16 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The engine never tells a caller something false: one test per way it used to (a maybe-sent
  * attempt followed by an error reported as final, exceptions escaping without the key, answers
  * not checked against the request, hot loops, secrets in messages), against a scripted transport.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Driver.class)
 class TruthfulOutcomesTest {
 
   static final RetryPolicy POLICY = RetryPolicy.builder()
@@ -56,6 +61,7 @@ class TruthfulOutcomesTest {
   static final RequestOptions OWN_KEY = RequestOptions.builder().idempotencyKey(KEY).build();
   static final String NOT_FOUND = "{\"code\":\"NotFound\",\"message\":\"none\"}";
 
+  final Driver driver;
   final FakeTransport transport = new FakeTransport();
   final List<AttemptEvent> events = new ArrayList<>();
   final RetryListener recording = new RetryListener() {
@@ -64,7 +70,12 @@ class TruthfulOutcomesTest {
       events.add(event);
     }
   };
-  final Fixtures.Harness h = new Fixtures.Harness(transport, POLICY, recording);
+  final Fixtures.Harness h;
+
+  TruthfulOutcomesTest(Driver driver) {
+    this.driver = driver;
+    this.h = new Fixtures.Harness(transport, POLICY, recording, driver);
+  }
 
   static Function<HttpRequest, HttpResponse> throwing(RuntimeException e) {
     return r -> {
@@ -77,7 +88,7 @@ class TruthfulOutcomesTest {
   @Test
   void everyAttemptIsBoundedByTheAttemptTimeoutAndTheTimeLeftToTheDeadline() {
     RetryPolicy policy = POLICY.newBuilder().maxElapsed(Duration.ofSeconds(25)).build();
-    Fixtures.Harness h2 = new Fixtures.Harness(transport, policy);
+    Fixtures.Harness h2 = new Fixtures.Harness(transport, policy, driver);
     // Each attempt "takes" its whole bound, as a server trickling its answer would.
     transport.then(r -> {
       h2.clock.advance(transport.timeouts.get(transport.timeouts.size() - 1));
@@ -96,7 +107,7 @@ class TruthfulOutcomesTest {
 
   @Test
   void theLocationReadBackSharesTheOperationsAttemptBudget() {
-    Fixtures.Harness two = new Fixtures.Harness(transport, POLICY.newBuilder().maxAttempts(2).build());
+    Fixtures.Harness two = new Fixtures.Harness(transport, POLICY.newBuilder().maxAttempts(2).build(), driver);
     transport.then(answer(201, "", "Location", "https://api.example.test/transfers/t-1"), answer(502, "bad gateway"));
 
     OutcomeUnknownException e = assertThrows(OutcomeUnknownException.class, () -> two.transfers.create(params(), OWN_KEY));
@@ -161,7 +172,7 @@ class TruthfulOutcomesTest {
 
   @Test
   void closingTheClientWhileWaitingToRetryEndsAsUnknownWithTheKey() {
-    Fixtures.Harness closing = new Fixtures.Harness(transport, POLICY);
+    Fixtures.Harness closing = new Fixtures.Harness(transport, POLICY, driver);
     closing.sleeper.onSleep(d -> closing.engine.close());
     transport.then(readTimeout(), answer(201, TRANSFER));
 
@@ -188,7 +199,9 @@ class TruthfulOutcomesTest {
 
   @Test
   void anInterruptWhileWaitingToRetryEndsAsUnknownAndKeepsTheFlag() {
-    Fixtures.Harness interrupted = new Fixtures.Harness(transport, POLICY);
+    assumeTrue(driver == Driver.BLOCKING, "an interrupt of the calling thread is the blocking driver's;"
+        + " the asynchronous driver's counterpart, cancellation, is in AsyncRetryEngineTest");
+    Fixtures.Harness interrupted = new Fixtures.Harness(transport, POLICY, driver);
     interrupted.sleeper.onSleep(d -> Thread.currentThread().interrupt());
     transport.then(readTimeout(), answer(201, TRANSFER));
     try {
@@ -252,7 +265,7 @@ class TruthfulOutcomesTest {
       public void onAttempt(AttemptEvent event) {
         throw new IllegalStateException("boom");
       }
-    });
+    }, driver);
     transport.then(readTimeout(), answer(404, NOT_FOUND), answer(404, NOT_FOUND));
 
     OutcomeUnknownException e = assertThrows(OutcomeUnknownException.class, () -> bad.transfers.create(params(), OWN_KEY));
@@ -371,7 +384,7 @@ class TruthfulOutcomesTest {
 
   @Test
   void aCreationConflictFromAServerWithoutStoredResponsesDoesNotPoll404sToTheEnd() {
-    Fixtures.Harness many = new Fixtures.Harness(transport, POLICY.newBuilder().maxAttempts(30).build());
+    Fixtures.Harness many = new Fixtures.Harness(transport, POLICY.newBuilder().maxAttempts(30).build(), driver);
     transport.then(readTimeout(), answer(409, "{\"code\":\"idempotent_creation_conflict\",\"message\":\"done\"}"),
         answer(404, NOT_FOUND));
 
@@ -471,7 +484,7 @@ class TruthfulOutcomesTest {
 
   @Test
   void retryAfterZeroOnAnInProgressConflictStillWaitsTheFloor() {
-    Fixtures.Harness many = new Fixtures.Harness(transport, POLICY.newBuilder().maxAttempts(50).build());
+    Fixtures.Harness many = new Fixtures.Harness(transport, POLICY.newBuilder().maxAttempts(50).build(), driver);
     transport.then(readTimeout(),
         answer(409, "{\"code\":\"idempotency_request_in_progress\",\"message\":\"busy\"}", "Retry-After", "0"));
 
@@ -484,7 +497,7 @@ class TruthfulOutcomesTest {
 
   @Test
   void aResponsesRouteAnswering410IsNotAHotLoop() {
-    Fixtures.Harness many = new Fixtures.Harness(transport, POLICY.newBuilder().maxAttempts(50).build());
+    Fixtures.Harness many = new Fixtures.Harness(transport, POLICY.newBuilder().maxAttempts(50).build(), driver);
     transport.then(readTimeout(),
         answer(409, "{\"code\":\"idempotency_request_in_progress\",\"message\":\"busy\"}", "Retry-After", "0"),
         answer(410, "gone"),
@@ -547,7 +560,7 @@ class TruthfulOutcomesTest {
         answer(422, "{}"));
     for (Function<HttpRequest, HttpResponse> script : scripts) {
       FakeTransport t = new FakeTransport().then(script, answer(404, NOT_FOUND));
-      Fixtures.Harness hh = new Fixtures.Harness(t, POLICY);
+      Fixtures.Harness hh = new Fixtures.Harness(t, POLICY, driver);
       PaymentsException e = assertThrows(PaymentsException.class, () -> hh.transfers.create(params(), OWN_KEY));
       assertEquals(KEY, e.idempotencyKey().orElse(null), e.toString());
     }

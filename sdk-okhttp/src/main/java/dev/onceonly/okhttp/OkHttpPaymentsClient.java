@@ -1,6 +1,7 @@
 package dev.onceonly.okhttp;
 
 import dev.onceonly.PaymentsClient;
+import dev.onceonly.RetryBudget;
 import dev.onceonly.RetryListener;
 import dev.onceonly.RetryPolicy;
 import dev.onceonly.Sleeper;
@@ -9,12 +10,17 @@ import dev.onceonly.internal.ClientConfig;
 import dev.onceonly.internal.DefaultPaymentsClient;
 import dev.onceonly.internal.TokenSource;
 import dev.onceonly.journal.OperationJournal;
+import dev.onceonly.okhttp.internal.Dispatchers;
 import dev.onceonly.okhttp.internal.OkHttpTransport;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Supplier;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import okhttp3.ConnectionPool;
 import okhttp3.OkHttpClient;
 import org.jspecify.annotations.Nullable;
 
@@ -33,6 +39,11 @@ import org.jspecify.annotations.Nullable;
  * <p>The client is immutable and thread-safe: build one per API and credentials, share it, and
  * close it when done. Each {@link Builder#build()} without {@link Builder#okHttpClient} creates
  * its own connection pool and dispatcher, which {@link PaymentsClient#close()} releases.
+ *
+ * <p>{@link PaymentsClient#async()} gives the same client without blocking (see
+ * {@link dev.onceonly.PaymentsClientAsync}): its requests go through OkHttp's {@code enqueue},
+ * at most {@link Builder#maxConcurrentRequests} at once, and its waits between attempts are
+ * tasks on a scheduler, so no thread is held while an operation waits.
  *
  * <p>Whatever OkHttp client is used, the SDK turns off OkHttp's own retries and redirects
  * ({@code retryOnConnectionFailure(false)}, {@code followRedirects(false)},
@@ -54,11 +65,16 @@ public final class OkHttpPaymentsClient {
    * checks that {@link #baseUrl} was given. Not thread-safe; the clients it builds are.
    *
    * <p>Defaults: no bearer token, a 5 s connect timeout, a 10 s read and write timeout (each per
-   * attempt), {@link RetryPolicy#defaults()}, no retry listener, the system clock, a sleeper
-   * that sleeps the calling thread, response bodies up to
-   * {@link HttpTransport#DEFAULT_MAX_RESPONSE_BYTES} (10 MiB), and an OkHttp client of its own.
+   * attempt), {@link RetryPolicy#defaults()}, {@link RetryBudget#defaults()}, no retry listener,
+   * the system clock, a sleeper that sleeps the calling thread, response bodies up to
+   * {@link HttpTransport#DEFAULT_MAX_RESPONSE_BYTES} (10 MiB), an OkHttp client of its own
+   * allowing {@value #DEFAULT_MAX_CONCURRENT_REQUESTS} requests at once, and for asynchronous
+   * calls a scheduler and a pool of the client's own, made on first use.
    */
   public static final class Builder {
+
+    /** How many requests the client's own OkHttp client sends at once, to the API's host and in all. */
+    public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 64;
 
     private static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
@@ -68,6 +84,11 @@ public final class OkHttpPaymentsClient {
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration readTimeout = DEFAULT_READ_TIMEOUT;
     private RetryPolicy retryPolicy = RetryPolicy.defaults();
+    private RetryBudget retryBudget = RetryBudget.defaults();
+    private @Nullable ScheduledExecutorService scheduler;
+    private @Nullable Executor asyncExecutor;
+    private int maxConcurrentRequests = DEFAULT_MAX_CONCURRENT_REQUESTS;
+    private boolean maxConcurrentRequestsSet;
     private RetryListener retryListener = RetryListener.NONE;
     private Clock clock = Clock.systemUTC();
     private Sleeper sleeper = Sleeper.SYSTEM;
@@ -153,6 +174,65 @@ public final class OkHttpPaymentsClient {
       return this;
     }
 
+    /**
+     * How many retries the client may make across all its operations, in proportion to the
+     * operations it starts, so that an outage does not become a retry storm. Default
+     * {@link RetryBudget#defaults()}; {@link RetryBudget#unlimited()} turns it off.
+     */
+    public Builder retryBudget(RetryBudget retryBudget) {
+      this.retryBudget = Objects.requireNonNull(retryBudget, "retryBudget");
+      return this;
+    }
+
+    /**
+     * Where asynchronous operations wait between attempts (a task per wait; no thread sleeps).
+     * Yours stays yours: {@link PaymentsClient#close()} does not shut it down, but it does cancel
+     * the client's pending waits on it. Default: one daemon thread of the client's own
+     * ({@code onceonly-scheduler}), made on first asynchronous use and stopped by {@code close()}.
+     */
+    public Builder scheduler(ScheduledExecutorService scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /**
+     * Where the futures of asynchronous operations are completed, so where your dependent stages
+     * ({@code thenApply}, ...) run unless you give them an executor. Never used for the SDK's own
+     * work (that runs on a small pool of the client's), so a stage of yours that blocks cannot
+     * stall an operation; it only delays the completion of the futures queued behind it. Yours
+     * stays yours: {@code close()} does not shut it down. Default: two daemon threads of the
+     * client's own ({@code onceonly-callbacks-N}), made on first use and retired when idle: a
+     * dedicated pool rather than {@code ForkJoinPool.commonPool()}, which has a single thread on a
+     * two-core machine and is shared with the rest of the application.
+     */
+    public Builder asyncExecutor(Executor asyncExecutor) {
+      this.asyncExecutor = Objects.requireNonNull(asyncExecutor, "asyncExecutor");
+      return this;
+    }
+
+    /**
+     * How many requests the client's own OkHttp client sends at once, in all and to the API's
+     * host (OkHttp's {@code Dispatcher} limits, both set to this; OkHttp's own default is 5 per
+     * host). Requests beyond it wait in OkHttp's queue, and that wait counts against each
+     * attempt's bound. Each request in flight occupies one of OkHttp's dispatcher threads, so this
+     * also bounds the threads asynchronous calls use: the client's own dispatcher runs on at most
+     * this many threads (OkHttp's makes more under a steady queue). The client's own connection
+     * pool keeps as many idle connections (OkHttp's keeps 5). Default {@value #DEFAULT_MAX_CONCURRENT_REQUESTS}.
+     * Blocking calls are not queued: they run on the caller's thread.
+     *
+     * @throws IllegalArgumentException naming {@code maxConcurrentRequests} if less than 1; and
+     *     {@link #build()} throws if {@link #okHttpClient} is also given (set its dispatcher's
+     *     limits instead)
+     */
+    public Builder maxConcurrentRequests(int maxConcurrentRequests) {
+      if (maxConcurrentRequests < 1) {
+        throw new IllegalArgumentException("maxConcurrentRequests must be >= 1, was: " + maxConcurrentRequests);
+      }
+      this.maxConcurrentRequests = maxConcurrentRequests;
+      this.maxConcurrentRequestsSet = true;
+      return this;
+    }
+
     /** Observes every failed attempt and every successful operation. Default: none. */
     public Builder retryListener(RetryListener retryListener) {
       this.retryListener = Objects.requireNonNull(retryListener, "retryListener");
@@ -198,7 +278,10 @@ public final class OkHttpPaymentsClient {
      * redirects, and interceptors and an event listener of its own, added after yours.
      *
      * <p>You keep ownership: closing the {@link PaymentsClient} does not shut down this client's
-     * dispatcher or connection pool; shut them down yourself when you are done with it.
+     * dispatcher or connection pool; shut them down yourself when you are done with it. Its
+     * dispatcher's limits apply to asynchronous calls: OkHttp's default allows only 5 requests
+     * per host at once, so raise {@code maxRequestsPerHost} (and {@code maxRequests}) for
+     * asynchronous use.
      */
     public Builder okHttpClient(OkHttpClient okHttpClient) {
       this.okHttpClient = Objects.requireNonNull(okHttpClient, "okHttpClient");
@@ -263,10 +346,23 @@ public final class OkHttpPaymentsClient {
             + " cross the network in clear text. Use an https baseUrl, or call allowPlaintextHttp() if this is a test"
             + " server on a network you trust.");
       }
+      if (okHttpClient != null && maxConcurrentRequestsSet) {
+        throw new IllegalArgumentException("maxConcurrentRequests applies to the client's own OkHttp client;"
+            + " with okHttpClient(...), set the limits on that client's Dispatcher");
+      }
       ClientConfig config = new ClientConfig(baseUrl, tokens, retryPolicy, retryListener, clock, sleeper,
-          journal == null ? OperationJournal.inMemory() : journal, resumeLease);
+          journal == null ? OperationJournal.inMemory() : journal, resumeLease, retryBudget, scheduler, asyncExecutor);
       boolean ours = okHttpClient == null;
-      OkHttpClient.Builder builder = okHttpClient == null ? new OkHttpClient.Builder() : okHttpClient.newBuilder();
+      OkHttpClient.Builder builder;
+      if (okHttpClient == null) {
+        // As many idle connections kept as requests sent at once (OkHttp keeps 5), so that a
+        // busy client does not close and reopen connections between requests.
+        builder = new OkHttpClient.Builder()
+            .dispatcher(Dispatchers.bounded(maxConcurrentRequests))
+            .connectionPool(new ConnectionPool(maxConcurrentRequests, 5, TimeUnit.MINUTES));
+      } else {
+        builder = okHttpClient.newBuilder();
+      }
       OkHttpClient client = builder
           .connectTimeout(connectTimeout)
           .readTimeout(readTimeout)

@@ -36,11 +36,15 @@ import mockwebserver3.SocketEffect;
 import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The retry engine over real sockets: what a broken network does to a create, and what the
  * server received: the same key and byte-identical bodies on every attempt, and how many.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Calls.class)
 final class IdempotentRetriesOverSocketsTest {
 
   private static final String KEY = "0b7c5a2e-6f1d-4c39-9a8e-3d2f1e0c9b8a";
@@ -51,8 +55,14 @@ final class IdempotentRetriesOverSocketsTest {
   @StartStop
   private final MockWebServer server = new MockWebServer();
 
+  private final Calls calls;
+
   private final List<Duration> sleeps = new CopyOnWriteArrayList<>();
   private PaymentsClient client;
+
+  IdempotentRetriesOverSocketsTest(Calls calls) {
+    this.calls = calls;
+  }
 
   @AfterEach
   void close() {
@@ -69,6 +79,7 @@ final class IdempotentRetriesOverSocketsTest {
         .readTimeout(Duration.ofMillis(250))
         .retryPolicy(policy)
         .sleeper(sleeps::add)
+        .scheduler(new ImmediateScheduler(sleeps::add))
         .build();
     return client;
   }
@@ -108,8 +119,8 @@ final class IdempotentRetriesOverSocketsTest {
         .onResponseStart(SocketEffect.ShutdownConnection.INSTANCE).build());
     server.enqueue(created());
 
-    OperationResult<Transfer> result = client(server.url("/").toString(), RetryPolicy.defaults())
-        .transfers().createWithResult(params(), RequestOptions.builder().idempotencyKey(KEY).build());
+    OperationResult<Transfer> result = calls.transfers(client(server.url("/").toString(), RetryPolicy.defaults()))
+        .createWithResult(params(), RequestOptions.builder().idempotencyKey(KEY).build());
 
     assertEquals("t-1", result.value().id());
     assertEquals(3, result.attempts());
@@ -123,8 +134,8 @@ final class IdempotentRetriesOverSocketsTest {
         .headersDelay(5, TimeUnit.SECONDS).build());
     server.enqueue(created());
 
-    OperationResult<Transfer> result = client(server.url("/").toString(), RetryPolicy.defaults())
-        .transfers().createWithResult(params(), RequestOptions.none());
+    OperationResult<Transfer> result = calls.transfers(client(server.url("/").toString(), RetryPolicy.defaults()))
+        .createWithResult(params(), RequestOptions.none());
 
     assertEquals("t-1", result.value().id());
     List<RecordedRequest> seen = takeAllAndCheckOneKeyOneBody(result.idempotencyKey());
@@ -141,7 +152,7 @@ final class IdempotentRetriesOverSocketsTest {
         .body("{\"code\":\"NotFound\",\"message\":\"no stored response\"}").build());
 
     OutcomeUnknownException e = assertThrows(OutcomeUnknownException.class,
-        () -> client(server.url("/").toString(), policy).transfers()
+        () -> calls.transfers(client(server.url("/").toString(), policy))
             .create(params(), RequestOptions.builder().idempotencyKey(KEY).build()));
 
     assertEquals(KEY, e.idempotencyKey().orElseThrow());
@@ -164,8 +175,8 @@ final class IdempotentRetriesOverSocketsTest {
       serverThread.setDaemon(true);
       serverThread.start();
 
-      OperationResult<Transfer> result = client("http://127.0.0.1:" + listener.getLocalPort() + "/", RetryPolicy.defaults())
-          .transfers().createWithResult(params(), RequestOptions.builder().idempotencyKey(KEY).build());
+      PaymentsClient resetting = client("http://127.0.0.1:" + listener.getLocalPort() + "/", RetryPolicy.defaults());
+      OperationResult<Transfer> result = calls.transfers(resetting).createWithResult(params(), RequestOptions.builder().idempotencyKey(KEY).build());
 
       serverThread.join(5_000);
       assertEquals("t-1", result.value().id());

@@ -45,9 +45,16 @@ import okhttp3.EventListener;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.function.Executable;
 
-/** The client built by {@link OkHttpPaymentsClient}, end to end against a mock server. */
+/**
+ * The client built by {@link OkHttpPaymentsClient}, end to end against a mock server, called
+ * blocking and through {@code async()}: the same requests, results and exceptions.
+ */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Calls.class)
 final class OkHttpPaymentsClientTest {
 
   private static final String TOKEN = "test-token-0123456789";
@@ -94,7 +101,12 @@ final class OkHttpPaymentsClientTest {
     }
   };
   private final Clock clock = Clock.fixed(Instant.parse("2026-11-23T10:00:00Z"), ZoneOffset.UTC);
+  private final Calls calls;
   private PaymentsClient client;
+
+  OkHttpPaymentsClientTest(Calls calls) {
+    this.calls = calls;
+  }
 
   @AfterEach
   void closeClient() {
@@ -108,6 +120,7 @@ final class OkHttpPaymentsClientTest {
         .baseUrl(server.url("/").toString())
         .bearerToken(TOKEN)
         .sleeper(sleeper)
+        .scheduler(new ImmediateScheduler(sleeps::add))
         .clock(clock)
         .retryListener(listener);
   }
@@ -145,7 +158,7 @@ final class OkHttpPaymentsClientTest {
   void createSendsTheProtocolRequestWithAMintedKey() throws Exception {
     server.enqueue(created());
 
-    client(RetryPolicy.defaults()).transfers().create(params());
+    calls.transfers(client(RetryPolicy.defaults())).create(params());
 
     RecordedRequest request = server.takeRequest();
     assertEquals("POST", request.getMethod());
@@ -165,7 +178,7 @@ final class OkHttpPaymentsClientTest {
   void createSendsTheCallersKeyVerbatimAndReportsIt() throws Exception {
     server.enqueue(created());
 
-    OperationResult<Transfer> result = client(RetryPolicy.defaults()).transfers().createWithResult(
+    OperationResult<Transfer> result = calls.transfers(client(RetryPolicy.defaults())).createWithResult(
         params(), RequestOptions.builder().idempotencyKey(CALLER_KEY).build());
 
     assertEquals(CALLER_KEY, result.idempotencyKey());
@@ -179,7 +192,7 @@ final class OkHttpPaymentsClientTest {
   void createReadsEveryTransferField() {
     server.enqueue(created());
 
-    Transfer transfer = client(RetryPolicy.defaults()).transfers().create(params());
+    Transfer transfer = calls.transfers(client(RetryPolicy.defaults())).create(params());
 
     assertEquals(TRANSFER_ID, transfer.id());
     assertEquals(TransferStatus.PENDING, transfer.status());
@@ -201,7 +214,7 @@ final class OkHttpPaymentsClientTest {
     server.enqueue(json(200, "application/json", TRANSFER_JSON));
 
     OperationResult<Transfer> result =
-        client(RetryPolicy.defaults()).transfers().createWithResult(params(), RequestOptions.none());
+        calls.transfers(client(RetryPolicy.defaults())).createWithResult(params(), RequestOptions.none());
 
     assertEquals(TRANSFER_ID, result.value().id());
     assertEquals(Money.of("USD", "1337.00"), result.value().amount());
@@ -222,7 +235,7 @@ final class OkHttpPaymentsClientTest {
   void getFetchesTheTransferById() throws Exception {
     server.enqueue(json(200, "application/json", TRANSFER_JSON));
 
-    Transfer transfer = client(RetryPolicy.defaults()).transfers().get(TRANSFER_ID);
+    Transfer transfer = calls.transfers(client(RetryPolicy.defaults())).get(TRANSFER_ID);
 
     assertEquals(TRANSFER_ID, transfer.id());
     assertEquals(TransferStatus.PENDING, transfer.status());
@@ -241,7 +254,7 @@ final class OkHttpPaymentsClientTest {
         "{\"code\":\"NotFound\",\"message\":\"The requested resource was not found.\"}"));
 
     ApiException e = assertThrows(ApiException.class,
-        () -> client(RetryPolicy.defaults()).transfers().get("no-such-transfer"));
+        () -> calls.transfers(client(RetryPolicy.defaults())).get("no-such-transfer"));
 
     assertEquals(404, e.statusCode());
     assertEquals("NotFound", e.code().orElseThrow());
@@ -253,9 +266,10 @@ final class OkHttpPaymentsClientTest {
   @Test
   void sendsNoAuthorizationWithoutABearerToken() throws Exception {
     server.enqueue(json(200, "application/json", TRANSFER_JSON));
-    client = OkHttpPaymentsClient.builder().baseUrl(server.url("/").toString()).sleeper(sleeper).build();
+    client = OkHttpPaymentsClient.builder().baseUrl(server.url("/").toString()).sleeper(sleeper)
+        .scheduler(new ImmediateScheduler(sleeps::add)).build();
 
-    client.transfers().get(TRANSFER_ID);
+    calls.transfers(client).get(TRANSFER_ID);
 
     assertNull(server.takeRequest().getHeaders().get("Authorization"));
   }
@@ -272,7 +286,7 @@ final class OkHttpPaymentsClientTest {
         """));
 
     ApiException e = assertThrows(ApiException.class,
-        () -> client(RetryPolicy.none()).transfers().create(params()));
+        () -> calls.transfers(client(RetryPolicy.none())).create(params()));
 
     assertEquals(400, e.statusCode());
     assertEquals("ValidationError", e.code().orElseThrow());
@@ -291,7 +305,7 @@ final class OkHttpPaymentsClientTest {
         """));
 
     ApiException e = assertThrows(ApiException.class,
-        () -> client(RetryPolicy.none()).transfers().create(params()));
+        () -> calls.transfers(client(RetryPolicy.none())).create(params()));
 
     assertEquals(400, e.statusCode());
     assertEquals("param_error", e.code().orElseThrow());
@@ -310,7 +324,7 @@ final class OkHttpPaymentsClientTest {
         """));
 
     ApiException e = assertThrows(ApiException.class,
-        () -> client(RetryPolicy.none()).transfers().create(params()));
+        () -> calls.transfers(client(RetryPolicy.none())).create(params()));
 
     assertEquals(403, e.statusCode());
     assertEquals("https://api.example.test/problems/insufficient-funds", e.code().orElseThrow());
@@ -326,7 +340,7 @@ final class OkHttpPaymentsClientTest {
         """));
 
     IdempotencyKeyReusedException e = assertThrows(IdempotencyKeyReusedException.class,
-        () -> client(RetryPolicy.defaults()).transfers().create(params(),
+        () -> calls.transfers(client(RetryPolicy.defaults())).create(params(),
             RequestOptions.builder().idempotencyKey(CALLER_KEY).build()));
 
     assertEquals(422, e.statusCode());
@@ -341,7 +355,7 @@ final class OkHttpPaymentsClientTest {
         "<html><head><title>502 Bad Gateway</title></head>\n<body><h1>Bad Gateway</h1></body></html>"));
 
     ApiException e = assertThrows(ApiException.class,
-        () -> client(RetryPolicy.none()).transfers().get(TRANSFER_ID));
+        () -> calls.transfers(client(RetryPolicy.none())).get(TRANSFER_ID));
 
     assertEquals(502, e.statusCode());
     assertTrue(e.code().isEmpty());
@@ -359,7 +373,7 @@ final class OkHttpPaymentsClientTest {
     server.enqueue(new MockResponse.Builder().code(404).build()); // a poll of /responses/{key}, if made
 
     OutcomeUnknownException e = assertThrows(OutcomeUnknownException.class,
-        () -> client(RetryPolicy.none()).transfers().create(params(),
+        () -> calls.transfers(client(RetryPolicy.none())).create(params(),
             RequestOptions.builder().idempotencyKey(CALLER_KEY).build()));
 
     assertEquals(CALLER_KEY, e.idempotencyKey().orElseThrow());
@@ -386,7 +400,7 @@ final class OkHttpPaymentsClientTest {
     server.enqueue(json(404, "application/json", "{\"code\":\"NotFound\",\"message\":\"none\"}"));
 
     OutcomeUnknownException e = assertThrows(OutcomeUnknownException.class,
-        () -> client(RetryPolicy.defaults()).transfers().create(params(),
+        () -> calls.transfers(client(RetryPolicy.defaults())).create(params(),
             RequestOptions.builder().idempotencyKey(CALLER_KEY).build()));
 
     assertEquals(201, ((InvalidResponseException) e.getCause()).statusCode());
@@ -402,7 +416,7 @@ final class OkHttpPaymentsClientTest {
     server.enqueue(json(404, "application/json", "{\"code\":\"NotFound\",\"message\":\"none\"}"));
     client = builder().maxResponseBytes(64).build();
 
-    OutcomeUnknownException e = assertThrows(OutcomeUnknownException.class, () -> client.transfers().create(params()));
+    OutcomeUnknownException e = assertThrows(OutcomeUnknownException.class, () -> calls.transfers(client).create(params()));
 
     assertInstanceOf(InvalidResponseException.class, e.getCause());
     assertTrue(e.getCause().getMessage().contains("maxResponseBytes = 64"), e.getCause().getMessage());
@@ -418,7 +432,7 @@ final class OkHttpPaymentsClientTest {
     server.enqueue(created());
 
     OperationResult<Transfer> result =
-        client(RetryPolicy.defaults()).transfers().createWithResult(params(), RequestOptions.none());
+        calls.transfers(client(RetryPolicy.defaults())).createWithResult(params(), RequestOptions.none());
 
     assertEquals(TRANSFER_ID, result.value().id());
     RecordedRequest first = server.takeRequest();
@@ -437,7 +451,7 @@ final class OkHttpPaymentsClientTest {
     server.enqueue(new MockResponse.Builder().code(503).addHeader("Retry-After", "0").build());
     server.enqueue(created());
 
-    client(RetryPolicy.defaults()).transfers().create(params());
+    calls.transfers(client(RetryPolicy.defaults())).create(params());
 
     assertEquals(2, server.getRequestCount());
     assertEquals(server.takeRequest().getHeaders().get("Idempotency-Key"),
@@ -459,7 +473,7 @@ final class OkHttpPaymentsClientTest {
         .build();
 
     RequestNotSentException e = assertThrows(RequestNotSentException.class,
-        () -> client.transfers().create(params()));
+        () -> calls.transfers(client).create(params()));
 
     assertEquals(3, e.attempts());
     assertEquals(2, sleeps.size());
@@ -495,7 +509,7 @@ final class OkHttpPaymentsClientTest {
         .retryPolicy(RetryPolicy.none())
         .build();
 
-    ApiException e = assertThrows(ApiException.class, () -> client.transfers().get(TRANSFER_ID));
+    ApiException e = assertThrows(ApiException.class, () -> calls.transfers(client).get(TRANSFER_ID));
 
     assertEquals(302, e.statusCode(), "redirects are not followed, even with the caller's client");
     assertEquals(List.of("1500/2500/2500"), seen, "our per-attempt timeouts, write = read");
@@ -515,7 +529,7 @@ final class OkHttpPaymentsClientTest {
     server.enqueue(json(200, "application/json", TRANSFER_JSON));
     server.enqueue(new MockResponse.Builder().code(204).build());
     PaymentsClient ours = builder().okHttpClient(theirs).build();
-    ours.transfers().get(TRANSFER_ID);
+    calls.transfers(ours).get(TRANSFER_ID);
 
     ours.close();
 
@@ -534,9 +548,9 @@ final class OkHttpPaymentsClientTest {
     PaymentsClient closed = client(RetryPolicy.defaults());
     closed.close();
 
-    assertThrows(PaymentsException.class, () -> closed.transfers().get(TRANSFER_ID));
+    assertThrows(PaymentsException.class, () -> calls.transfers(closed).get(TRANSFER_ID));
     dev.onceonly.RequestNotSentException e = assertThrows(dev.onceonly.RequestNotSentException.class,
-        () -> closed.transfers().create(params()));
+        () -> calls.transfers(closed).create(params()));
     assertEquals(dev.onceonly.StopReason.CLIENT_CLOSED, e.reason());
     assertTrue(e.idempotencyKey().isPresent());
     assertEquals(0, server.getRequestCount());
@@ -594,6 +608,15 @@ final class OkHttpPaymentsClientTest {
     rejects(NullPointerException.class, "sleeper", () -> OkHttpPaymentsClient.builder().sleeper(null));
     rejects(NullPointerException.class, "okHttpClient", () -> OkHttpPaymentsClient.builder().okHttpClient(null));
     rejects(IllegalArgumentException.class, "maxAttempts", () -> RetryPolicy.builder().maxAttempts(0));
+    rejects(NullPointerException.class, "retryBudget", () -> OkHttpPaymentsClient.builder().retryBudget(null));
+    rejects(NullPointerException.class, "scheduler", () -> OkHttpPaymentsClient.builder().scheduler(null));
+    rejects(NullPointerException.class, "asyncExecutor", () -> OkHttpPaymentsClient.builder().asyncExecutor(null));
+    rejects(IllegalArgumentException.class, "maxConcurrentRequests",
+        () -> OkHttpPaymentsClient.builder().maxConcurrentRequests(0));
+    OkHttpClient theirs = new OkHttpClient();
+    rejects(IllegalArgumentException.class, "maxConcurrentRequests", () -> OkHttpPaymentsClient.builder()
+        .baseUrl("https://api.example.test/").okHttpClient(theirs).maxConcurrentRequests(10).build());
+    shutDown(theirs);
     assertEquals(0, server.getRequestCount());
   }
 
@@ -606,7 +629,7 @@ final class OkHttpPaymentsClientTest {
         .readTimeout(Duration.ZERO)
         .build();
 
-    client.transfers().get(TRANSFER_ID);
+    calls.transfers(client).get(TRANSFER_ID);
 
     assertEquals("/api/v1/transfers/" + TRANSFER_ID, server.takeRequest().getTarget());
   }
@@ -628,10 +651,10 @@ final class OkHttpPaymentsClientTest {
         () -> TransferCreateParams.builder().source("funding-sources/1"));
     rejects(NullPointerException.class, "amount", () -> TransferCreateParams.builder().amount(null));
     rejects(IllegalArgumentException.class, "value", () -> Money.of("USD", "1e3"));
-    rejects(NullPointerException.class, "params", () -> c.transfers().create(null));
-    rejects(NullPointerException.class, "options", () -> c.transfers().create(params(), null));
-    rejects(NullPointerException.class, "id", () -> c.transfers().get(null));
-    rejects(IllegalArgumentException.class, "id", () -> c.transfers().get(" "));
+    rejects(NullPointerException.class, "params", () -> calls.transfers(c).create(null));
+    rejects(NullPointerException.class, "options", () -> calls.transfers(c).create(params(), null));
+    rejects(NullPointerException.class, "id", () -> calls.transfers(c).get(null));
+    rejects(IllegalArgumentException.class, "id", () -> calls.transfers(c).get(" "));
     assertEquals(0, server.getRequestCount());
   }
 

@@ -51,6 +51,18 @@ final class RawHttpServer implements AutoCloseable {
     acceptor.start();
   }
 
+  /**
+   * Waits until {@code n} requests were read (at most 10 s), for a client that can get its
+   * answer before the server has finished reading its last request: a retry answered by an
+   * answer already waiting in the socket.
+   */
+  List<Request> awaitRequests(int n) throws InterruptedException {
+    for (int i = 0; i < 1_000 && requests.size() < n; i++) {
+      Thread.sleep(10); // waiting for a condition, not measuring time
+    }
+    return requests;
+  }
+
   String baseUrl() {
     return "http://127.0.0.1:" + server.getLocalPort() + "/";
   }

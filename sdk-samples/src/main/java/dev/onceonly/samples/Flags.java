@@ -1,5 +1,6 @@
 package dev.onceonly.samples;
 
+import java.util.Set;
 import java.util.function.BiConsumer;
 
 /**
@@ -18,6 +19,14 @@ public final class Flags {
    *     its value, or {@code apply} refuses the value
    */
   public static boolean parse(String[] args, BiConsumer<String, String> apply) {
+    return parse(args, Set.of(), apply);
+  }
+
+  /**
+   * As {@link #parse(String[], BiConsumer)}, with switches: flags in {@code switches} take no
+   * value ({@code --async} reads as {@code "true"}), though {@code --async=false} still works.
+   */
+  public static boolean parse(String[] args, Set<String> switches, BiConsumer<String, String> apply) {
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (arg.equals("--help") || arg.equals("-h")) {
@@ -32,6 +41,9 @@ public final class Flags {
       if (equals >= 0) {
         name = arg.substring(0, equals);
         value = arg.substring(equals + 1);
+      } else if (switches.contains(arg)) {
+        name = arg;
+        value = "true";
       } else {
         name = arg;
         if (i + 1 >= args.length) {

@@ -10,13 +10,16 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import okhttp3.Call;
+import okhttp3.Callback;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -25,13 +28,14 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import okio.AsyncTimeout;
 import okio.Buffer;
 import okio.BufferedSource;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An {@link HttpTransport} over OkHttp: one synchronous call per {@link #execute}, no retries.
- * Thread-safe.
+ * An {@link HttpTransport} over OkHttp: one synchronous call per {@link #execute}, one
+ * enqueued call per {@link #executeAsync}, no retries. Thread-safe.
  *
  * <p>The OkHttp client it is given is adapted with {@code newBuilder()} (so connection pool and
  * dispatcher are shared): OkHttp's own retries and redirects are turned off, so that the engine
@@ -117,6 +121,187 @@ public final class OkHttpTransport implements HttpTransport {
 
   @Override
   public HttpResponse execute(HttpRequest request, Duration timeout) {
+    Exchange exchange = exchange(request, timeout);
+    try (Response response = exchange.call.execute()) {
+      return exchange.read(response);
+    } catch (Exception e) {
+      throw exchange.failure(e, true);
+    }
+  }
+
+  /**
+   * Sends with {@link Call#enqueue}: the same request, bound, probe, body bound and exception
+   * mapping as {@link #execute} (one {@link Exchange} serves both), the exchange run and its body
+   * read on OkHttp's dispatcher threads. Cancelling the future cancels the call
+   * ({@link Call#cancel()}); its {@link CancellationException} then has a {@link NetworkException}
+   * cause saying whether the request had started to be written. A response that arrives after
+   * the cancellation is closed unread. The bound counts from this call, time queued in the
+   * dispatcher included.
+   */
+  @Override
+  public CompletableFuture<HttpResponse> executeAsync(HttpRequest request, Duration timeout) {
+    Exchange exchange;
+    try {
+      exchange = exchange(request, timeout);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    Pending pending = new Pending(exchange);
+    pending.start();
+    return pending;
+  }
+
+  /**
+   * One request on its way: what {@link #execute} and {@link #executeAsync} share, so that the
+   * two cannot drift apart.
+   */
+  private final class Exchange {
+    final HttpRequest request;
+    final @Nullable String key;
+    final RequestProbe probe = new RequestProbe();
+    final Call call;
+    /** The bound on the whole exchange. */
+    final long nanos;
+
+    Exchange(HttpRequest request, @Nullable String key, Duration timeout) {
+      this.request = request;
+      this.key = key;
+      this.call = client.newCall(toOkHttp(request, probe, key));
+      // The whole exchange, body included, within the engine's bound (and a caller's own
+      // callTimeout, if shorter): OkHttp's read timeout is per read, so a server trickling one
+      // byte at a time would never trip it.
+      long nanos = Math.min(timeout.toNanos(), Long.MAX_VALUE / 2);
+      if (client.callTimeoutMillis() > 0) {
+        nanos = Math.min(nanos, TimeUnit.MILLISECONDS.toNanos(client.callTimeoutMillis()));
+      }
+      this.nanos = nanos;
+      call.timeout().timeout(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** The fully read response; the caller closes the OkHttp one. */
+    HttpResponse read(Response response) throws IOException {
+      return new HttpResponse(response.code(), headers(response.headers()), readBody(request, response, key));
+    }
+
+    /**
+     * What a failure of this exchange is to the engine.
+     *
+     * @param onCallersThread whether the failure happened on the caller's thread (a blocking
+     *     call), whose interrupt is then kept; an asynchronous call fails on OkHttp's threads,
+     *     whose interrupts are not the caller's
+     */
+    PaymentsException failure(Throwable e, boolean onCallersThread) {
+      boolean started = probe.requestStarted();
+      if (e instanceof PaymentsException p) {
+        return p;
+      }
+      if (!onCallersThread && closed.get() && !started) {
+        // An enqueued call that the closed client's dispatcher refused to run: nothing left.
+        return new PaymentsException("the client is closed; " + request + " was not sent", key, e);
+      }
+      if (e instanceof IOException io) {
+        return networkException(request, io, started, key, onCallersThread);
+      }
+      // OkHttp is Kotlin: checked exceptions it does not declare can still arrive here, such as
+      // the InterruptedException of an interrupted connect.
+      if (e instanceof InterruptedException) {
+        if (onCallersThread) {
+          Thread.currentThread().interrupt(); // thrown with the flag cleared: restore it
+        }
+        return new NetworkException(request + " was interrupted" + when(started), started, key, e);
+      }
+      // A bug or a misconfiguration in OkHttp or an interceptor: not a network failure, so not
+      // something to retry blindly, unless the request may already be on its way.
+      String what = e.getClass().getSimpleName();
+      if (started) {
+        return new NetworkException(request + " failed unexpectedly (" + what + ")" + when(true), true, key, e);
+      }
+      return new PaymentsException(request + " could not be sent (" + what + ")", key, e);
+    }
+  }
+
+  /**
+   * An enqueued exchange: its future, and OkHttp's callback that completes it.
+   *
+   * <p>OkHttp starts a call's timeout only when the dispatcher runs it, so a call queued behind
+   * the concurrency limit could wait past its bound. This bound starts at the enqueue: an Okio
+   * {@link AsyncTimeout} (on Okio's one watchdog thread, which OkHttp's own timeouts use) cancels
+   * the call when it passes and fails the future as a timed-out exchange.
+   */
+  static final class Pending extends CompletableFuture<HttpResponse> implements Callback {
+    private final Exchange exchange;
+    private volatile boolean timedOut;
+    private final AsyncTimeout deadline = new AsyncTimeout() {
+      @Override
+      protected void timedOut() {
+        timedOut = true;
+        exchange.call.cancel();
+        // Failed here, not in onFailure: OkHttp fails a cancelled call that is still queued only
+        // when a slot frees up for it. The probe is read after the cancel, so it is final.
+        completeExceptionally(exchange.failure(new InterruptedIOException("timeout"), false));
+      }
+    };
+
+    Pending(Exchange exchange) {
+      this.exchange = exchange;
+      deadline.timeout(exchange.nanos, TimeUnit.NANOSECONDS);
+    }
+
+    void start() {
+      deadline.enter();
+      exchange.call.enqueue(this);
+    }
+
+    @Override
+    public void onFailure(Call call, IOException e) {
+      deadline.exit();
+      IOException reported = e;
+      if (timedOut) {
+        reported = new InterruptedIOException("timeout");
+        reported.initCause(e);
+      }
+      completeExceptionally(exchange.failure(reported, false));
+    }
+
+    @Override
+    public void onResponse(Call call, Response response) {
+      try (response) {
+        if (isDone()) {
+          return; // cancelled: closed unread
+        }
+        complete(exchange.read(response));
+      } catch (Throwable e) {
+        // Everything, so that the future never hangs: OkHttp would only log what a callback throws.
+        Throwable reported = e;
+        if (timedOut && e instanceof IOException) {
+          reported = new InterruptedIOException("timeout");
+          reported.initCause(e);
+        }
+        completeExceptionally(reported instanceof Exception ex ? exchange.failure(ex, false) : reported);
+      } finally {
+        deadline.exit();
+      }
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      if (isDone()) {
+        return isCancelled();
+      }
+      deadline.exit();
+      exchange.call.cancel();
+      // After Call.cancel() returns nothing more of the request can be written (an exchange not
+      // yet begun will not begin; one begun has its socket closed), so the probe now says for
+      // good whether the request started to leave.
+      boolean started = exchange.probe.requestStarted();
+      CancellationException cancelled = new CancellationException(exchange.request + " was cancelled");
+      cancelled.initCause(new NetworkException(exchange.request + " was cancelled" + when(started), started,
+          exchange.key, null));
+      return completeExceptionally(cancelled) || isCancelled();
+    }
+  }
+
+  private Exchange exchange(HttpRequest request, Duration timeout) {
     @Nullable String key = findHeader(request.headers(), IDEMPOTENCY_KEY);
     if (closed.get()) {
       throw new PaymentsException("the client is closed; " + request + " was not sent", key, null);
@@ -124,39 +309,7 @@ public final class OkHttpTransport implements HttpTransport {
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be positive, was: " + timeout);
     }
-    RequestProbe probe = new RequestProbe();
-    Request okRequest = toOkHttp(request, probe, key);
-    Call call = client.newCall(okRequest);
-    // The whole exchange, body included, within the engine's bound (and a caller's own
-    // callTimeout, if shorter): OkHttp's read timeout is per read, so a server trickling one byte
-    // at a time would never trip it.
-    long nanos = Math.min(timeout.toNanos(), Long.MAX_VALUE / 2);
-    if (client.callTimeoutMillis() > 0) {
-      nanos = Math.min(nanos, TimeUnit.MILLISECONDS.toNanos(client.callTimeoutMillis()));
-    }
-    call.timeout().timeout(nanos, TimeUnit.NANOSECONDS);
-    try (Response response = call.execute()) {
-      return new HttpResponse(response.code(), headers(response.headers()), readBody(request, response, key));
-    } catch (IOException e) {
-      throw networkException(request, e, probe.requestStarted(), key);
-    } catch (PaymentsException e) {
-      throw e;
-    } catch (Exception e) {
-      // OkHttp is Kotlin: checked exceptions it does not declare can still arrive here, such as
-      // the InterruptedException of an interrupted connect.
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt(); // thrown with the flag cleared: restore it
-        throw new NetworkException(request + " was interrupted" + when(probe.requestStarted()),
-            probe.requestStarted(), key, e);
-      }
-      // A bug or a misconfiguration in OkHttp or an interceptor: not a network failure, so not
-      // something to retry blindly, unless the request may already be on its way.
-      String what = e.getClass().getSimpleName();
-      if (probe.requestStarted()) {
-        throw new NetworkException(request + " failed unexpectedly (" + what + ")" + when(true), true, key, e);
-      }
-      throw new PaymentsException(request + " could not be sent (" + what + ")", key, e);
-    }
+    return new Exchange(request, key, timeout);
   }
 
   @Override
@@ -268,9 +421,9 @@ public final class OkHttpTransport implements HttpTransport {
   }
 
   private static NetworkException networkException(
-      HttpRequest request, IOException e, boolean requestStarted, @Nullable String key) {
+      HttpRequest request, IOException e, boolean requestStarted, @Nullable String key, boolean onCallersThread) {
     String what;
-    if (isInterrupt(e)) {
+    if (onCallersThread && isInterrupt(e)) {
       Thread.currentThread().interrupt(); // keep the caller's interrupt visible to the engine
       what = "the thread was interrupted";
     } else if (e instanceof SocketTimeoutException || e instanceof InterruptedIOException) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.onceonly.InvalidResponseException;
 import dev.onceonly.NetworkException;
@@ -25,6 +26,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.SocketFactory;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -34,9 +38,25 @@ import mockwebserver3.junit5.StartStop;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** {@link OkHttpTransport} alone: what it sends, what it reads, and how it reports failures. */
+/**
+ * {@link OkHttpTransport} alone: what it sends, what it reads, and how it reports failures; each
+ * test through {@link OkHttpTransport#execute} and through {@link OkHttpTransport#executeAsync},
+ * which must be the same.
+ */
+@ParameterizedClass(name = "{0}")
+@EnumSource(OkHttpTransportTest.Mode.class)
 final class OkHttpTransportTest {
+
+  /** How a test sends. */
+  enum Mode {
+    /** {@code execute}: a blocking call. */
+    EXECUTE,
+    /** {@code executeAsync}: an enqueued call, its future waited for. */
+    ENQUEUE
+  }
 
   /** The bound each exchange gets: long enough never to matter in these tests. */
   static final java.time.Duration T = java.time.Duration.ofSeconds(30);
@@ -49,7 +69,29 @@ final class OkHttpTransportTest {
   @StartStop
   private final MockWebServer server = new MockWebServer();
 
+  private final Mode mode;
   private OkHttpTransport transport = transport(new OkHttpClient(), 1024);
+
+  OkHttpTransportTest(Mode mode) {
+    this.mode = mode;
+  }
+
+  /** Sends {@code request} within {@link #T} the test's way; throws what the transport reports. */
+  private HttpResponse send(HttpRequest request) {
+    if (mode == Mode.EXECUTE) {
+      return transport.execute(request, T);
+    }
+    try {
+      return transport.executeAsync(request, T).get(60, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new AssertionError("not an SDK exception", e.getCause());
+    } catch (InterruptedException | TimeoutException e) {
+      throw new AssertionError(e);
+    }
+  }
 
   @AfterEach
   void closeTransport() {
@@ -77,7 +119,7 @@ final class OkHttpTransportTest {
   void sendsMethodUrlHeadersAndTheBodyBytesAsGiven() throws Exception {
     server.enqueue(new MockResponse.Builder().code(201).body("{}").build());
 
-    HttpResponse response = transport.execute(post(), T);
+    HttpResponse response = send(post());
 
     assertEquals(201, response.statusCode());
     RecordedRequest recorded = server.takeRequest();
@@ -96,7 +138,7 @@ final class OkHttpTransportTest {
   void sendsUserAgentWithTheSdkVersion() throws Exception {
     server.enqueue(new MockResponse.Builder().code(200).build());
 
-    transport.execute(new HttpRequest("GET", server.url("/transfers/1").toString(), Map.of(), null), T);
+    send(new HttpRequest("GET", server.url("/transfers/1").toString(), Map.of(), null));
 
     RecordedRequest recorded = server.takeRequest();
     assertNotEquals("unknown", SdkVersion.version(), "version.properties is on the classpath, filtered");
@@ -109,7 +151,7 @@ final class OkHttpTransportTest {
   void postWithoutBodySendsAnEmptyOne() throws Exception {
     server.enqueue(new MockResponse.Builder().code(200).build());
 
-    transport.execute(new HttpRequest("POST", server.url("/x").toString(), Map.of(), null), T);
+    send(new HttpRequest("POST", server.url("/x").toString(), Map.of(), null));
 
     RecordedRequest recorded = server.takeRequest();
     assertEquals("POST", recorded.getMethod());
@@ -126,7 +168,7 @@ final class OkHttpTransportTest {
         .body("{\"code\":\"idempotency_request_in_progress\"}")
         .build());
 
-    HttpResponse response = transport.execute(post(), T);
+    HttpResponse response = send(post());
 
     assertEquals(409, response.statusCode());
     assertEquals("3", response.header("retry-after").orElseThrow());
@@ -139,7 +181,7 @@ final class OkHttpTransportTest {
   void doesNotFollowRedirects() throws Exception {
     server.enqueue(new MockResponse.Builder().code(302).addHeader("Location", "/elsewhere").build());
 
-    HttpResponse response = transport.execute(post(), T);
+    HttpResponse response = send(post());
 
     assertEquals(302, response.statusCode());
     assertEquals("/elsewhere", response.header("Location").orElseThrow());
@@ -152,7 +194,7 @@ final class OkHttpTransportTest {
     server.enqueue(new MockResponse.Builder().code(503).addHeader("Retry-After", "0").build());
     server.enqueue(new MockResponse.Builder().code(201).body("{}").build());
 
-    HttpResponse response = transport.execute(post(), T);
+    HttpResponse response = send(post());
 
     assertEquals(503, response.statusCode());
     assertEquals("0", response.header("Retry-After").orElseThrow(), "the server's header, unchanged");
@@ -166,7 +208,7 @@ final class OkHttpTransportTest {
     transport = transport(new OkHttpClient(), 10);
     server.enqueue(new MockResponse.Builder().code(200).body("0123456789").build());
 
-    assertEquals("0123456789", new String(transport.execute(post(), T).body(), UTF_8));
+    assertEquals("0123456789", new String(send(post()).body(), UTF_8));
   }
 
   @Test
@@ -175,7 +217,7 @@ final class OkHttpTransportTest {
     transport = transport(new OkHttpClient(), 10);
     server.enqueue(new MockResponse.Builder().code(200).body("0123456789A").build());
 
-    InvalidResponseException e = assertThrows(InvalidResponseException.class, () -> transport.execute(post(), T));
+    InvalidResponseException e = assertThrows(InvalidResponseException.class, () -> send(post()));
 
     assertEquals(200, e.statusCode());
     assertTrue(e.getMessage().contains("maxResponseBytes = 10"), e.getMessage());
@@ -189,7 +231,7 @@ final class OkHttpTransportTest {
     transport = transport(new OkHttpClient(), 100);
     server.enqueue(new MockResponse.Builder().code(502).chunkedBody("x".repeat(100_000), 1024).build());
 
-    InvalidResponseException e = assertThrows(InvalidResponseException.class, () -> transport.execute(post(), T));
+    InvalidResponseException e = assertThrows(InvalidResponseException.class, () -> send(post()));
 
     assertEquals(502, e.statusCode());
     assertTrue(e.getMessage().contains("maxResponseBytes = 100"), e.getMessage());
@@ -203,7 +245,7 @@ final class OkHttpTransportTest {
     }
 
     NetworkException e = assertThrows(NetworkException.class,
-        () -> transport.execute(post("http://127.0.0.1:" + closedPort + "/transfers"), T));
+        () -> send(post("http://127.0.0.1:" + closedPort + "/transfers")));
 
     assertFalse(e.requestMayHaveReachedServer());
     assertEquals(KEY, e.idempotencyKey().orElseThrow());
@@ -221,7 +263,7 @@ final class OkHttpTransportTest {
         .build(), 1024);
 
     NetworkException e = assertThrows(NetworkException.class,
-        () -> transport.execute(post("http://api.example.test/transfers"), T));
+        () -> send(post("http://api.example.test/transfers")));
 
     assertFalse(e.requestMayHaveReachedServer());
     assertInstanceOf(UnknownHostException.class, e.getCause());
@@ -233,7 +275,7 @@ final class OkHttpTransportTest {
     transport.close();
     transport = transport(new OkHttpClient.Builder().socketFactory(new TimingOutSocketFactory()).build(), 1024);
 
-    NetworkException e = assertThrows(NetworkException.class, () -> transport.execute(post(), T));
+    NetworkException e = assertThrows(NetworkException.class, () -> send(post()));
 
     assertFalse(e.requestMayHaveReachedServer());
     assertTrue(e.getMessage().contains("timed out before the request was sent"), e.getMessage());
@@ -246,7 +288,7 @@ final class OkHttpTransportTest {
         .onResponseStart(SocketEffect.ShutdownConnection.INSTANCE)
         .build());
 
-    NetworkException e = assertThrows(NetworkException.class, () -> transport.execute(post(), T));
+    NetworkException e = assertThrows(NetworkException.class, () -> send(post()));
 
     assertTrue(e.requestMayHaveReachedServer());
     assertTrue(e.getMessage().contains("the server may have received it"), e.getMessage());
@@ -263,7 +305,7 @@ final class OkHttpTransportTest {
     transport = transport(new OkHttpClient.Builder().readTimeout(Duration.ofMillis(300)).build(), 1024);
     server.enqueue(new MockResponse.Builder().onResponseStart(SocketEffect.Stall.INSTANCE).build());
 
-    NetworkException e = assertThrows(NetworkException.class, () -> transport.execute(post(), T));
+    NetworkException e = assertThrows(NetworkException.class, () -> send(post()));
 
     assertTrue(e.requestMayHaveReachedServer());
     assertInstanceOf(SocketTimeoutException.class, e.getCause());
@@ -274,6 +316,8 @@ final class OkHttpTransportTest {
 
   @Test
   void interruptWhileConnectingIsANetworkExceptionAndKeepsTheFlag() {
+    assumeTrue(mode == Mode.EXECUTE, "an interrupt of the calling thread is the blocking call's; an enqueued call"
+        + " runs on OkHttp's threads and is stopped by cancelling its future (OkHttpTransportAsyncTest)");
     // OkHttp's fast fallback throws a checked InterruptedException it does not declare.
     server.enqueue(new MockResponse.Builder().code(201).body("{}").build());
     Thread.currentThread().interrupt();
@@ -291,6 +335,8 @@ final class OkHttpTransportTest {
 
   @Test
   void interruptOnAPooledConnectionIsANetworkExceptionAndKeepsTheFlag() {
+    assumeTrue(mode == Mode.EXECUTE, "an interrupt of the calling thread is the blocking call's; an enqueued call"
+        + " runs on OkHttp's threads and is stopped by cancelling its future (OkHttpTransportAsyncTest)");
     server.enqueue(new MockResponse.Builder().code(200).build());
     server.enqueue(new MockResponse.Builder().code(201).body("{}").build());
     transport.execute(post(), T); // leaves a pooled connection: the next call skips connecting
@@ -308,7 +354,7 @@ final class OkHttpTransportTest {
   @Test
   void aUrlOkHttpCannotSendIsAPaymentsExceptionAndNothingIsSent() {
     PaymentsException e = assertThrows(PaymentsException.class,
-        () -> transport.execute(post("ftp://api.example.test/transfers"), T));
+        () -> send(post("ftp://api.example.test/transfers")));
 
     assertFalse(e instanceof NetworkException, "not a network failure, so not to be retried");
     assertTrue(e.getMessage().contains("not an absolute http(s) URL"), e.getMessage());
@@ -319,7 +365,7 @@ final class OkHttpTransportTest {
   void anInvalidHeaderValueIsNamedButNeverQuoted() {
     HttpRequest request = post().withHeader("Authorization", "Bearer " + TOKEN + "\r\nX-Injected: 1");
 
-    PaymentsException e = assertThrows(PaymentsException.class, () -> transport.execute(request, T));
+    PaymentsException e = assertThrows(PaymentsException.class, () -> send(request));
 
     assertFalse(e instanceof NetworkException);
     assertTrue(e.getMessage().contains("\"Authorization\""), e.getMessage());
@@ -364,7 +410,7 @@ final class OkHttpTransportTest {
   void aClosedTransportSendsNothing() {
     transport.close();
 
-    assertThrows(PaymentsException.class, () -> transport.execute(post(), T));
+    assertThrows(PaymentsException.class, () -> send(post()));
     assertEquals(0, server.getRequestCount());
   }
 

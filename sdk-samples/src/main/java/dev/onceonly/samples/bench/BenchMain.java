@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -38,11 +39,14 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *   <li>what a durable journal costs a create ({@link JournalOverhead}, with JMH): throughput
  *       at 1 and 16 threads with no journal, a SQLite journal and a PostgreSQL journal (an
  *       embedded PostgreSQL started here, {@code fsync} and {@code synchronous_commit} on), in
- *       the same run, with the journal's commits per create and their mean time.
+ *       the same run, with the journal's commits per create and their mean time;
+ *   <li>1,000 creates at once against a server that answers after 50 ms ({@link ConcurrencyRun}):
+ *       the asynchronous client at several concurrency limits, and the blocking client on 1,000
+ *       platform threads: wall time and the JVM's peak of live threads.
  * </ol>
  * Flags: {@code --quick} (one short round, for trying the harness, not for numbers),
- * {@code --overhead-only}, {@code --faults-only}, {@code --journal-only}; through Maven,
- * {@code mvn -pl sdk-samples exec:exec@bench -Dbench.args="--journal-only"}. The tables go to
+ * {@code --overhead-only}, {@code --faults-only}, {@code --journal-only}, {@code --concurrency-only};
+ * through Maven, {@code mvn -pl sdk-samples exec:exec@bench -Dbench.args="--journal-only"}. The tables go to
  * standard output and to {@code target/bench-report.md}.
  */
 public final class BenchMain {
@@ -53,6 +57,10 @@ public final class BenchMain {
   private static final int FAULT_OPERATIONS = 1000;
   private static final int FAULT_THREADS = 8;
   private static final long FAULT_SEED = 42;
+  private static final int CONCURRENT_OPERATIONS = 1000;
+  private static final Duration ANSWER_DELAY = Duration.ofMillis(50);
+  /** The concurrency limits the asynchronous client is run at; 64 is the builder's default. */
+  private static final List<Integer> CONCURRENCY_LIMITS = List.of(16, 24, 32, 64);
 
   /** One measured setting: a JMH mode and a thread count. */
   private record Setting(String name, Mode mode, TimeUnit unit, int threads) {}
@@ -72,10 +80,11 @@ public final class BenchMain {
         .filter(a -> !a.isEmpty()).toList();
     boolean quick = flags.contains("--quick");
     boolean only = flags.contains("--overhead-only") || flags.contains("--faults-only")
-        || flags.contains("--journal-only");
+        || flags.contains("--journal-only") || flags.contains("--concurrency-only");
     boolean overhead = !only || flags.contains("--overhead-only");
     boolean faults = !only || flags.contains("--faults-only");
     boolean journal = !only || flags.contains("--journal-only");
+    boolean concurrency = !only || flags.contains("--concurrency-only");
     StringBuilder report = new StringBuilder();
     report.append("Load before: ").append(loadAverage()).append('\n');
     if (overhead) {
@@ -88,6 +97,10 @@ public final class BenchMain {
     }
     if (journal) {
       report.append('\n').append(JournalBench.run(quick)).append("\nLoad after the journal part: ")
+          .append(loadAverage()).append('\n');
+    }
+    if (concurrency) {
+      report.append('\n').append(concurrency(quick)).append("\nLoad after the concurrency part: ")
           .append(loadAverage()).append('\n');
     }
     System.out.println();
@@ -220,6 +233,46 @@ public final class BenchMain {
     t.append("\nCounts are the sandbox's (`stats()`, `duplicatedOperations()`); as a check, the requests the SDK"
         + " itself reported (`OperationResult.attempts()`): ").append(sdk[0].reportedAttempts.sum())
         .append(" (full), ").append(sdk[1].reportedAttempts.sum()).append(" (ietf).\n");
+    return t.toString();
+  }
+
+  /**
+   * 1,000 creates at once against a server that answers each after 50 ms: the asynchronous
+   * client at each limit of {@link #CONCURRENCY_LIMITS}, then the blocking client on a platform
+   * thread per create. The asynchronous runs come first, so that the blocking run's thousand
+   * threads are not in their peaks.
+   */
+  private static String concurrency(boolean quick) throws InterruptedException {
+    int operations = quick ? 200 : CONCURRENT_OPERATIONS;
+    int warmUps = quick ? 50 : 300;
+    List<ConcurrencyRun.Result> results = new ArrayList<>();
+    try (DelayedAnswerServer server = DelayedAnswerServer.start(ANSWER_DELAY)) {
+      for (int limit : CONCURRENCY_LIMITS) {
+        results.add(ConcurrencyRun.async(server.baseUrl(), operations, limit, ANSWER_DELAY, warmUps));
+      }
+      results.add(ConcurrencyRun.blocking(server.baseUrl(), operations, ANSWER_DELAY, warmUps));
+    }
+    StringBuilder t = new StringBuilder();
+    t.append("### Concurrency: ").append(operations).append(" creates at once, each answered after ")
+        .append(ANSWER_DELAY.toMillis()).append(" ms\n\n");
+    t.append("| client | requests at once | wall time (ms) | ideal (ms) | wall / ideal | live threads before |"
+        + " peak live threads | failed |\n");
+    t.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (ConcurrencyRun.Result r : results) {
+      t.append(String.format(Locale.ROOT, "| %s | %d | %,.0f | %,.0f | %.3f× | %d | %d | %d |%n", r.client(),
+          r.concurrency(), r.wall().toNanos() / 1e6, r.ideal().toNanos() / 1e6, r.ratio(), r.threadsBefore(),
+          r.peakThreads(), r.failed()));
+    }
+    t.append("\nLive threads halfway through each batch, by name (a snapshot from the harness's main thread):\n\n");
+    for (ConcurrencyRun.Result r : results) {
+      t.append("- ").append(r.client()).append(", ").append(r.concurrency()).append(" at once: ")
+          .append(r.midway().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+              .collect(Collectors.joining(", ")))
+          .append('\n');
+    }
+    t.append("\nIdeal: creates × delay / requests allowed at once. Threads are the whole JVM's"
+        + " (ThreadMXBean, peak reset just before each batch): its own, the harness's and the server's one thread"
+        + " included. Each client warmed up first with ").append(warmUps).append(" creates, unmeasured.\n");
     return t.toString();
   }
 

@@ -1,6 +1,7 @@
 package dev.onceonly.samples.demo;
 
 import dev.onceonly.transfers.TransferCreateParams;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One way of making a logical create (the SDK, or the naive client), as the {@link Workload}
@@ -16,6 +17,16 @@ interface CreateClient extends AutoCloseable {
    * create: every exception the client throws is turned into a {@link ClientAnswer}.
    */
   ClientAnswer create(TransferCreateParams params);
+
+  /**
+   * Starts one logical create without blocking; the future completes with how it ended, never
+   * exceptionally for an outcome of the create. Only the SDK has one.
+   *
+   * @throws UnsupportedOperationException for a client without an asynchronous create
+   */
+  default CompletableFuture<ClientAnswer> createAsync(TransferCreateParams params) {
+    throw new UnsupportedOperationException(name() + " has no asynchronous create");
+  }
 
   @Override
   void close();

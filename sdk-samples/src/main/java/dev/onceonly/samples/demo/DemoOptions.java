@@ -17,6 +17,8 @@ import org.jspecify.annotations.Nullable;
  * @param stallRate the probability that the answer is held past the read timeout, then dropped
  * @param dialect which server the sandbox imitates
  * @param seed the seed of the sandbox's fault draws; {@code null} picks one at random
+ * @param async whether the SDK's side runs through {@code client.async()}: {@code threads}
+ *     creates in flight at once, without a thread each
  */
 record DemoOptions(
     int creates,
@@ -25,7 +27,8 @@ record DemoOptions(
     double errorRate,
     double stallRate,
     Dialect dialect,
-    @Nullable Long seed) {
+    @Nullable Long seed,
+    boolean async) {
 
   static final int DEFAULT_CREATES = 2_000;
   static final int DEFAULT_THREADS = 16;
@@ -54,7 +57,7 @@ record DemoOptions(
   /** The defaults: 2,000 creates over 16 threads, 20% drops, 10% {@code 503}, 5% stalls. */
   static DemoOptions defaults() {
     return new DemoOptions(DEFAULT_CREATES, DEFAULT_THREADS, DEFAULT_DROP_RATE, DEFAULT_ERROR_RATE,
-        DEFAULT_STALL_RATE, Dialect.FULL, null);
+        DEFAULT_STALL_RATE, Dialect.FULL, null, false);
   }
 
   /** The sandbox's faults: these rates, and stalls longer than the clients' read timeout. */
@@ -65,6 +68,14 @@ record DemoOptions(
         .stallRate(stallRate)
         .stallTime(SdkCreateClient.STALL_TIME)
         .build();
+  }
+
+  private static boolean parseBoolean(String value) {
+    return switch (value) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException("needs true or false, was: " + value);
+    };
   }
 
   private static void checkRate(double rate, String flag) {
@@ -81,7 +92,9 @@ record DemoOptions(
         recorded. Exits with 1 if the SDK's run duplicated or lost a transfer.
 
           --creates N        logical creates per client (default 2000)
-          --threads T        threads calling at once (default 16)
+          --threads T        threads calling at once (default 16); with --async, creates in
+                             flight at once
+          --async            the SDK's side through client.async(): no thread per create
           --drop-rate P      probability of closing the connection after the commit (default 0.2)
           --error-rate P     probability of a 503 before any work (default 0.1)
           --stall-rate P     probability of holding the answer 1.5 s, past the 1 s read timeout,
@@ -102,12 +115,12 @@ record DemoOptions(
    */
   static Optional<DemoOptions> parse(String[] args) {
     Settings flags = new Settings();
-    if (!Flags.parse(args, (name, value) -> flags.set(name, value.trim()))) {
+    if (!Flags.parse(args, java.util.Set.of("--async"), (name, value) -> flags.set(name, value.trim()))) {
       return Optional.empty();
     }
     // Checked together, so that the order of the flags does not matter (rates must add up to 1).
     return Optional.of(new DemoOptions(flags.creates, flags.threads, flags.dropRate, flags.errorRate,
-        flags.stallRate, flags.dialect, flags.seed));
+        flags.stallRate, flags.dialect, flags.seed, flags.async));
   }
 
   /** The flags as they are read, before they are checked together. */
@@ -119,6 +132,7 @@ record DemoOptions(
     double stallRate = DEFAULT_STALL_RATE;
     Dialect dialect = Dialect.FULL;
     @Nullable Long seed;
+    boolean async;
 
     void set(String name, String value) {
       switch (name) {
@@ -129,6 +143,7 @@ record DemoOptions(
         case "--stall-rate" -> stallRate = Double.parseDouble(value);
         case "--dialect" -> dialect = Dialect.fromName(value);
         case "--seed" -> seed = Long.parseLong(value);
+        case "--async" -> async = parseBoolean(value);
         default -> throw new IllegalArgumentException("unknown flag");
       }
     }

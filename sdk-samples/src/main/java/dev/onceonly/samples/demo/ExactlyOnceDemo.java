@@ -23,7 +23,11 @@ import org.jspecify.annotations.Nullable;
  * <pre>
  * mvn -q -B -ntp install -DskipTests &amp;&amp; mvn -q -B -ntp -pl sdk-samples exec:java
  * mvn -q -B -ntp -pl sdk-samples exec:java -Dexec.args="--creates 500 --dialect mangopay"
+ * mvn -q -B -ntp -pl sdk-samples exec:java -Dexec.args="--async"
  * </pre>
+ *
+ * <p>With {@code --async} the SDK's side goes through {@code client.async()}: as many creates in
+ * flight as there would be threads, none of them holding one; the naive client stays blocking.
  *
  * <p>Every number about transfers comes from the server's own records, matched by the
  * {@code metadata.operation_id} that each logical create carries (see {@link RunReport} for the
@@ -93,6 +97,10 @@ public final class ExactlyOnceDemo {
       f.line("Both clients: up to %d attempts per create, backoff %d-%d ms, warmed up unmeasured first.",
           SdkCreateClient.RETRY_POLICY.maxAttempts(), SdkCreateClient.RETRY_POLICY.initialBackoff().toMillis(),
           SdkCreateClient.RETRY_POLICY.maxBackoff().toMillis());
+      if (options.async()) {
+        f.line("The SDK's creates went through client.async(): %d in flight at once, no thread held by any.",
+            options.threads());
+      }
       f.line("");
       f.row("", sdk.client(), naive.client());
       f.row("creates asked", sdk.creates(), naive.creates());
@@ -157,22 +165,22 @@ public final class ExactlyOnceDemo {
     Workload warmUp = new Workload(Math.min(WARM_UP_CREATES, options.creates()), options.threads(),
         Clock.systemUTC(), null, PROGRESS_EVERY);
     SandboxServer faultless = SandboxServer.builder().dialect(options.dialect()).build();
-    runOnce(faultless, warmUp, sdkClients);
-    runOnce(faultless, warmUp, naiveClients);
+    runOnce(faultless, warmUp, sdkClients, options.async());
+    runOnce(faultless, warmUp, naiveClients, false);
 
     Workload workload = new Workload(options.creates(), options.threads(), Clock.systemUTC(), progress,
         PROGRESS_EVERY);
-    RunReport sdk = runOnce(server, workload, sdkClients);
-    RunReport naive = runOnce(server, workload, naiveClients);
+    RunReport sdk = runOnce(server, workload, sdkClients, options.async());
+    RunReport naive = runOnce(server, workload, naiveClients, false);
     return new Result(options, seed, sdk, naive);
   }
 
   private static RunReport runOnce(SandboxServer server, Workload workload,
-      Function<String, CreateClient> clients) throws InterruptedException {
+      Function<String, CreateClient> clients, boolean async) throws InterruptedException {
     try (RunningSandbox sandbox = server.start();
         CreateClient client = clients.apply(sandbox.baseUrl())) {
       long start = System.nanoTime();
-      List<Outcome> outcomes = workload.run(client, sandbox.baseUrl());
+      List<Outcome> outcomes = async ? workload.runAsync(client, sandbox.baseUrl()) : workload.run(client, sandbox.baseUrl());
       Duration wall = Duration.ofNanos(System.nanoTime() - start);
       return RunReport.of(client.name(), outcomes, sandbox.transfers(), wall);
     }

@@ -11,18 +11,21 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Many logical creates over a fixed pool of threads, each with its own
+ * Many logical creates over a fixed pool of threads (or, {@linkplain #runAsync asynchronously},
+ * that many creates in flight without a thread each), each with its own
  * {@code metadata.operation_id} so that the server's records show how many times each one
  * happened. Each create's latency is measured around the client call with
  * {@link System#nanoTime()}.
@@ -124,6 +127,62 @@ final class Workload {
       }
       pool.shutdownNow();
       pool.awaitTermination(1, TimeUnit.MINUTES);
+    }
+  }
+
+  /**
+   * Runs every create through {@code client.createAsync}, {@code threads} of them in flight at
+   * once (the calling thread waits for a free slot, and nothing else waits), and returns the
+   * outcomes in the order of the operation ids.
+   *
+   * @throws InterruptedException if interrupted while waiting; the creates in flight are cancelled
+   */
+  List<Outcome> runAsync(CreateClient client, String baseUrl) throws InterruptedException {
+    Semaphore inFlight = new Semaphore(threads);
+    AtomicInteger done = new AtomicInteger();
+    long start = System.nanoTime();
+    @Nullable ScheduledExecutorService ticker = null;
+    if (progress != null) {
+      ticker = Executors.newSingleThreadScheduledExecutor(named("progress"));
+      long every = progressEvery.toMillis();
+      ticker.scheduleAtFixedRate(() -> progress.printf(Locale.ROOT, "  %s (async): %d/%d creates done, %.1f s%n",
+          client.name(), done.get(), creates, (System.nanoTime() - start) / 1e9), every, every, TimeUnit.MILLISECONDS);
+    }
+    List<CompletableFuture<Outcome>> futures = new ArrayList<>(creates);
+    try {
+      for (int i = 0; i < creates; i++) {
+        inFlight.acquire();
+        String operationId = operationId(i);
+        TransferCreateParams params = params(baseUrl, operationId, i);
+        Instant startedAt = clock.instant();
+        long began = System.nanoTime();
+        CompletableFuture<ClientAnswer> answer;
+        try {
+          answer = client.createAsync(params);
+        } catch (RuntimeException e) {
+          answer = CompletableFuture.completedFuture(ClientAnswer.failed(null, 1, "unexpected " + SdkCreateClient.describe(e)));
+        }
+        futures.add(answer.handle((a, error) -> {
+          inFlight.release();
+          done.incrementAndGet();
+          ClientAnswer told = error == null ? a : ClientAnswer.failed(null, 1, "unexpected " + SdkCreateClient.describe(error));
+          return new Outcome(operationId, params, startedAt, told, System.nanoTime() - began);
+        }));
+      }
+      List<Outcome> outcomes = new ArrayList<>(creates);
+      for (CompletableFuture<Outcome> future : futures) {
+        outcomes.add(future.get());
+      }
+      return outcomes;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("a create failed outside the client", e.getCause());
+    } catch (InterruptedException e) {
+      futures.forEach(f -> f.cancel(true));
+      throw e;
+    } finally {
+      if (ticker != null) {
+        ticker.shutdownNow();
+      }
     }
   }
 

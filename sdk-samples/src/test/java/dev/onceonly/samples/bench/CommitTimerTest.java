@@ -24,7 +24,8 @@ class CommitTimerTest {
     SQLiteDataSource sqlite = new SQLiteDataSource();
     sqlite.setUrl("jdbc:sqlite:" + dir.resolve("journal.db"));
     CommitTimer timer = new CommitTimer();
-    try (JdbcOperationJournal journal = JdbcOperationJournal.create(timer.wrap(sqlite))) {
+    try (JdbcOperationJournal journal = JdbcOperationJournal.builder(timer.wrap(sqlite))
+        .settleSuccessInBackground(false).build()) { // each settle waited for: one commit each
       long opened = timer.commits(); // creating the schema commits too
       Instant now = Instant.parse("2026-11-29T12:00:00Z");
       for (int i = 0; i < 3; i++) {

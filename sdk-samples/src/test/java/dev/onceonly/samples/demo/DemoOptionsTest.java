@@ -36,7 +36,7 @@ final class DemoOptionsTest {
     DemoOptions options = DemoOptions.parse(new String[] {"--creates", "10", "--threads=3", "--drop-rate", "0.5",
         "--error-rate=0", "--stall-rate", "0.25", "--dialect", "MangoPay", "--seed=-7"}).orElseThrow();
 
-    assertEquals(new DemoOptions(10, 3, 0.5, 0.0, 0.25, Dialect.MANGOPAY, -7L), options);
+    assertEquals(new DemoOptions(10, 3, 0.5, 0.0, 0.25, Dialect.MANGOPAY, -7L, false), options);
     assertEquals(Duration.ofMillis(1500), options.faults().stallTime());
   }
 
@@ -49,6 +49,15 @@ final class DemoOptionsTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> DemoOptions.parse(new String[] {"--drop-rate", "0.9"}));
     assertTrue(e.getMessage().contains("add up to at most 1"), e.getMessage());
+  }
+
+  @Test
+  void asyncIsASwitch() {
+    assertTrue(DemoOptions.parse(new String[] {"--async", "--creates", "5"}).orElseThrow().async());
+    assertTrue(DemoOptions.parse(new String[] {"--creates", "5", "--async"}).orElseThrow().async());
+    assertTrue(!DemoOptions.parse(new String[] {"--async=false"}).orElseThrow().async());
+    assertTrue(!DemoOptions.defaults().async());
+    assertMessage("--async: needs true or false", "--async=yes");
   }
 
   @Test

@@ -44,6 +44,13 @@ final class ExactlyOnceAcrossDialectsTest {
     assertTrue(stats.replays() > 0, "retries after a lost answer were replayed: " + stats);
   }
 
+  @Test
+  void fullDialectFiveHundredCreatesThroughTheAsyncClient() throws Exception {
+    SandboxStats stats = runAndCheck(Dialect.FULL, 500, true).stats();
+
+    assertTrue(stats.replays() > 0, "retries after a lost answer were replayed: " + stats);
+  }
+
   @ParameterizedTest(name = "{0}")
   @EnumSource(value = Dialect.class, names = {"DWOLLA", "MANGOPAY", "IETF"})
   void everyOtherDialectFiveHundredCreatesOverSixteenThreads(Dialect dialect) throws Exception {
@@ -66,6 +73,11 @@ final class ExactlyOnceAcrossDialectsTest {
 
   /** Runs {@code creates} through the SDK and checks them against the server's records. */
   private static Checked runAndCheck(Dialect dialect, int creates) throws Exception {
+    return runAndCheck(dialect, creates, false);
+  }
+
+  /** As above; with {@code async}, 16 creates in flight through {@code client.async()} instead of 16 threads. */
+  private static Checked runAndCheck(Dialect dialect, int creates, boolean async) throws Exception {
     DemoOptions options = DemoOptions.defaults();
     SandboxServer server = SandboxServer.builder()
         .dialect(dialect)
@@ -74,8 +86,8 @@ final class ExactlyOnceAcrossDialectsTest {
         .build();
     try (RunningSandbox sandbox = server.start();
         SdkCreateClient client = SdkCreateClient.forDemo(sandbox.baseUrl(), THREADS)) {
-      List<Outcome> outcomes = new Workload(creates, THREADS, Clock.systemUTC(), null, Duration.ofSeconds(2))
-          .run(client, sandbox.baseUrl());
+      Workload workload = new Workload(creates, THREADS, Clock.systemUTC(), null, Duration.ofSeconds(2));
+      List<Outcome> outcomes = async ? workload.runAsync(client, sandbox.baseUrl()) : workload.run(client, sandbox.baseUrl());
       RunReport report = RunReport.of(client.name(), outcomes, sandbox.transfers(), Duration.ZERO);
       String context = dialect + ": " + report;
 

@@ -53,12 +53,31 @@ final class ExactlyOnceDemoTest {
   }
 
   @Test
+  void theSdkSideCanRunAsynchronouslyAndIsStillExactlyOnce() throws Exception {
+    DemoOptions options = DemoOptions.parse(new String[] {"--creates", "200", "--seed", "11", "--async"})
+        .orElseThrow();
+
+    ExactlyOnceDemo.Result result = ExactlyOnceDemo.demonstrate(options, null);
+
+    RunReport sdk = result.sdk();
+    assertEquals(200, sdk.creates());
+    assertEquals(0, sdk.duplicates(), sdk.toString());
+    assertEquals(0, sdk.lost(), sdk.toString());
+    assertEquals(0, sdk.failed(), sdk.toString());
+    assertEquals(sdk.succeeded() + sdk.outcomeUnknownOnServer(), sdk.transfersOnServer(), sdk.toString());
+    assertTrue(sdk.meanAttempts() > 1.0, "the faults made the SDK retry: " + sdk);
+    assertEquals(0, result.exitCode());
+    assertTrue(result.naive().duplicates() > 0, "the naive side is unchanged: " + result.naive());
+    assertTrue(result.render().contains("went through client.async(): 16 in flight at once"), result.render());
+  }
+
+  @Test
   void helpPrintsFlagsAndExitsZero() throws Exception {
     Captured run = run("--help");
 
     assertEquals(0, run.code());
-    for (String flag : new String[] {"--creates", "--threads", "--drop-rate", "--error-rate", "--stall-rate",
-        "--dialect", "--seed", "--help"}) {
+    for (String flag : new String[] {"--creates", "--threads", "--async", "--drop-rate", "--error-rate",
+        "--stall-rate", "--dialect", "--seed", "--help"}) {
       assertTrue(run.out().contains(flag), flag);
     }
   }

@@ -1,5 +1,6 @@
 package dev.onceonly.internal;
 
+import dev.onceonly.IdempotencyProfile;
 import dev.onceonly.RetryListener;
 import dev.onceonly.RetryPolicy;
 import dev.onceonly.Sleeper;
@@ -16,6 +17,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param baseUrl the API root, absolute, ending in {@code /}
  * @param bearerToken sent as {@code Authorization: Bearer ...}, or {@code null} for none
+ * @param profile how the API speaks idempotency
  */
 public record ClientConfig(
     URI baseUrl,
@@ -24,7 +26,8 @@ public record ClientConfig(
     RetryListener listener,
     Clock clock,
     Sleeper sleeper,
-    OperationJournal journal) {
+    OperationJournal journal,
+    IdempotencyProfile profile) {
 
   /** A configuration with its own in-memory journal. */
   public ClientConfig(URI baseUrl, @Nullable String bearerToken, RetryPolicy retryPolicy, RetryListener listener,
@@ -32,13 +35,26 @@ public record ClientConfig(
     this(baseUrl, bearerToken, retryPolicy, listener, clock, sleeper, OperationJournal.inMemory());
   }
 
+  /** A configuration for the {@linkplain IdempotencyProfile#standard() standard} profile. */
+  public ClientConfig(URI baseUrl, @Nullable String bearerToken, RetryPolicy retryPolicy, RetryListener listener,
+      Clock clock, Sleeper sleeper, OperationJournal journal) {
+    this(baseUrl, bearerToken, retryPolicy, listener, clock, sleeper, journal, IdempotencyProfile.standard());
+  }
+
   public ClientConfig {
+    Objects.requireNonNull(profile, "profile");
     Objects.requireNonNull(journal, "journal");
     Objects.requireNonNull(baseUrl, "baseUrl");
     Objects.requireNonNull(retryPolicy, "retryPolicy");
     Objects.requireNonNull(listener, "listener");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(sleeper, "sleeper");
+    java.time.Duration window = profile.keyWindow().orElse(null);
+    if (window != null && window.compareTo(retryPolicy.keyWindow()) < 0
+        && retryPolicy.keyExpiryMargin().compareTo(window) >= 0) {
+      throw new IllegalArgumentException("the " + profile.name() + " profile's key window of " + window
+          + " must be longer than the retry policy's keyExpiryMargin (" + retryPolicy.keyExpiryMargin() + ")");
+    }
   }
 
   /** Everything but the bearer token, which is only said to be set or not. */
@@ -46,7 +62,7 @@ public record ClientConfig(
   public String toString() {
     return "ClientConfig{baseUrl=" + baseUrl + ", bearerToken=" + (bearerToken == null ? "none" : "(set)")
         + ", retryPolicy=" + retryPolicy + ", listener=" + listener + ", clock=" + clock + ", sleeper=" + sleeper
-        + ", journal=" + journal.describe() + '}';
+        + ", journal=" + journal.describe() + ", profile=" + profile.name() + '}';
   }
 
   /**

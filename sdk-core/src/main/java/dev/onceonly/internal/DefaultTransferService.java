@@ -38,10 +38,13 @@ final class DefaultTransferService implements TransferService {
     Objects.requireNonNull(options, "options");
     // One key and one body per logical operation: every attempt re-sends these very bytes.
     String key = options.idempotencyKey().orElseGet(() -> UUID.randomUUID().toString());
+    if (options.idempotencyKey().isPresent()) {
+      engine.profile().checkKey(key); // the client's API's key rules, before anything is sent
+    }
     byte[] body = TransferJson.encodeCreate(params);
     // The constant headers are shared (a request's headers are immutable); the key goes last.
     HttpRequest post = new HttpRequest("POST", transfersUrl, POST_HEADERS.headers(), body)
-        .withHeader("Idempotency-Key", key);
+        .withHeader(engine.profile().keyHeader(), key);
 
     // The answer (first, replayed, stored, or read back from its Location) is returned only if
     // it is this request's: same amount, currency, source and destination.

@@ -1,6 +1,7 @@
 package dev.onceonly.internal;
 
 import dev.onceonly.AttemptEvent;
+import dev.onceonly.IdempotencyProfile;
 import dev.onceonly.OperationResult;
 import dev.onceonly.PaymentsException;
 import dev.onceonly.ReplayStatus;
@@ -53,6 +54,7 @@ public final class RetryEngine {
   private final Redactor redactor;
   private final OperationJournal journal;
   private final Resilience4jEvents events;
+  private final IdempotencyProfile profile;
   private volatile boolean closed;
 
   RetryEngine(HttpTransport transport, ClientConfig config) {
@@ -63,7 +65,8 @@ public final class RetryEngine {
     this.transport = transport;
     this.baseUrl = config.baseUrl();
     this.apiOrigin = java.util.Objects.requireNonNull(Origin.of(baseUrl), "baseUrl");
-    this.policy = config.retryPolicy();
+    this.profile = config.profile();
+    this.policy = withProfileWindow(config.retryPolicy(), profile);
     this.clock = config.clock();
     this.sleeper = config.sleeper();
     this.listener = config.listener();
@@ -71,6 +74,30 @@ public final class RetryEngine {
     this.redactor = new Redactor(config.bearerToken());
     this.journal = config.journal();
     this.events = new Resilience4jEvents(RETRY_NAME, policy.maxAttempts());
+  }
+
+  /**
+   * The policy as the profile narrows it: the key window is the shorter of the policy's and the
+   * profile's, so that a key is never re-sent after the server may have forgotten it.
+   *
+   * @throws IllegalArgumentException if the policy's safety margin does not fit in the profile's window
+   */
+  static RetryPolicy withProfileWindow(RetryPolicy policy, IdempotencyProfile profile) {
+    java.time.Duration window = profile.keyWindow().orElse(null);
+    if (window == null || window.compareTo(policy.keyWindow()) >= 0) {
+      return policy;
+    }
+    try {
+      return policy.newBuilder().keyWindow(window).build();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("the " + profile.name() + " profile's key window of " + window
+          + " does not fit the retry policy: " + e.getMessage(), e);
+    }
+  }
+
+  /** How the API speaks idempotency. */
+  IdempotencyProfile profile() {
+    return profile;
   }
 
   /** Where operations are written ahead. */
@@ -120,6 +147,9 @@ public final class RetryEngine {
     Instant first = keyFirstUsedAt == null || keyFirstUsedAt.isAfter(now) ? now : keyFirstUsedAt;
     IdempotentDecider<T> core = new IdempotentDecider<>(policy, backoff, redactor, baseUrl, apiOrigin, post, key,
         keyFromCaller, keyFirstUsedAt, reader, now);
+    if (profile != IdempotencyProfile.standard()) {
+      core.profile(profile); // the standard profile is the decider's own default: nothing to set per create
+    }
     if (!journal.durable() && !keyFromCaller && keyFirstUsedAt == null) {
       // The common case, made cheap: a minted key and a journal that dies with the process. There
       // is nothing to look up or write ahead; the journal learns of the operation only if it ends

@@ -1,5 +1,7 @@
 package dev.onceonly.internal;
 
+import dev.onceonly.ApiRequest;
+import dev.onceonly.OperationResult;
 import dev.onceonly.Operations;
 import dev.onceonly.PaymentsClient;
 import dev.onceonly.http.HttpTransport;
@@ -15,6 +17,7 @@ public final class DefaultPaymentsClient implements PaymentsClient {
   private final RetryEngine engine;
   private final TransferService transfers;
   private final Operations operations;
+  private final ApiCalls calls;
 
   public DefaultPaymentsClient(HttpTransport transport, ClientConfig config) {
     this.transport = transport;
@@ -23,6 +26,7 @@ public final class DefaultPaymentsClient implements PaymentsClient {
     this.engine = new RetryEngine(authed, config);
     this.transfers = new DefaultTransferService(engine, config.baseUrl());
     this.operations = new DefaultOperations(engine);
+    this.calls = new ApiCalls(engine, config.baseUrl());
   }
 
   @Override
@@ -33,6 +37,16 @@ public final class DefaultPaymentsClient implements PaymentsClient {
   @Override
   public Operations operations() {
     return operations;
+  }
+
+  @Override
+  public <T> T execute(ApiRequest request, Class<T> responseType) {
+    return calls.execute(request, responseType);
+  }
+
+  @Override
+  public <T> OperationResult<T> executeWithResult(ApiRequest request, Class<T> responseType) {
+    return calls.executeWithResult(request, responseType);
   }
 
   /** The engine, for integrations inside the SDK (resilience4j metrics). */

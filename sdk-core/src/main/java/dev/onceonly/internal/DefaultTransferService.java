@@ -5,6 +5,7 @@ import dev.onceonly.RequestOptions;
 import dev.onceonly.http.HttpRequest;
 import dev.onceonly.transfers.Transfer;
 import dev.onceonly.transfers.TransferCreateParams;
+import dev.onceonly.transfers.TransferListParams;
 import dev.onceonly.transfers.TransferService;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -66,6 +67,94 @@ final class DefaultTransferService implements TransferService {
     String url = transfersUrl + "/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
     return engine.executeSafe(new HttpRequest("GET", url, GET_HEADERS, null),
         TransferAnswers.forGet(id, engine.redactor())).value();
+  }
+
+  @Override
+  public Iterable<Transfer> list(TransferListParams params) {
+    Objects.requireNonNull(params, "params");
+    return () -> new TransferPages(params);
+  }
+
+  /**
+   * One iteration over {@link #list}: a page is read when the one before is used up, and only
+   * transfers that have the metadata asked for are yielded. Not thread-safe, as iterators are not.
+   */
+  private final class TransferPages implements java.util.Iterator<Transfer> {
+    private final TransferListParams params;
+    private final java.util.Set<String> seenCursors = new java.util.HashSet<>();
+    private java.util.List<Transfer> page = java.util.List.of();
+    private int next;
+    private boolean more = true;
+    private @org.jspecify.annotations.Nullable String after;
+    private @org.jspecify.annotations.Nullable Transfer ahead;
+
+    TransferPages(TransferListParams params) {
+      this.params = params;
+      this.after = params.startingAfter().orElse(null);
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (ahead == null) {
+        if (next < page.size()) {
+          Transfer t = page.get(next++);
+          if (t.metadata().entrySet().containsAll(params.metadata().entrySet())) {
+            ahead = t;
+          }
+          continue;
+        }
+        if (!more) {
+          return false;
+        }
+        readPage();
+      }
+      return true;
+    }
+
+    @Override
+    public Transfer next() {
+      if (!hasNext()) {
+        throw new java.util.NoSuchElementException("no more transfers match " + params.metadata());
+      }
+      Transfer t = ahead;
+      ahead = null;
+      return t;
+    }
+
+    private void readPage() {
+      StringBuilder url = new StringBuilder(transfersUrl).append('?');
+      for (Map.Entry<String, String> m : params.metadata().entrySet()) {
+        url.append(encode("metadata[" + m.getKey() + "]")).append('=').append(encode(m.getValue())).append('&');
+      }
+      url.append("limit=").append(params.limit());
+      if (after != null) {
+        url.append("&starting_after=").append(encode(after));
+      }
+      HttpRequest get = new HttpRequest("GET", url.toString(), GET_HEADERS, null);
+      TransferJson.Page read = engine.executeSafe(get, response -> {
+        try {
+          return AnswerReader.Answer.matches(TransferJson.decodePage(response.body()));
+        } catch (TransferJson.JsonProblem e) {
+          return AnswerReader.Answer.unreadable("not a page of transfers: "
+              + engine.redactor().scrub(String.valueOf(e.getMessage())), e);
+        }
+      }).value();
+      page = read.data();
+      next = 0;
+      more = read.hasMore() && !page.isEmpty();
+      if (!page.isEmpty()) {
+        after = page.get(page.size() - 1).id();
+        if (!seenCursors.add(after)) {
+          // A server whose pages do not advance would keep this loop going for ever.
+          throw new dev.onceonly.InvalidResponseException("the server's pages of transfers do not advance (transfer "
+              + Excerpt.of(after, 64) + " ends two pages)", 200, null, null);
+        }
+      }
+    }
+  }
+
+  private static String encode(String text) {
+    return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   private static Map<String, String> postHeaders() {

@@ -39,6 +39,38 @@ public interface PaymentsClient extends AutoCloseable {
    */
   PaymentsClientAsync async();
 
+  /**
+   * Sends a request to any endpoint, through the same engine as a transfer create, and decodes
+   * the answer into {@code responseType}: a class Moshi decodes (a record, a plain class, a
+   * {@code Map}), {@code String} (the body as text) or {@code byte[]} (the body as it came).
+   *
+   * <p>A {@code POST} is an idempotent operation, exactly as {@code transfers().create(...)}:
+   * a key (the options' or one minted for this call) and the same body bytes on every attempt,
+   * "in progress" polled, finished answers recovered as the client's
+   * {@link IdempotencyProfile} says, the journal written ahead (as {@code execute:POST /path}) and
+   * resumable, and the same exceptions, for the same reasons. One difference: a success answer is
+   * checked for its status and that it decodes, nothing more, since an arbitrary answer has no
+   * amount or destination to compare with the request (the typed transfer create compares them).
+   * A {@code GET} is a safe read, retried on the same transient failures.
+   *
+   * @throws ApiException the server refused the request: its final verdict
+   * @throws OutcomeUnknownException a {@code POST} may have been acted on and no final answer came;
+   *     resume it with the exception's key
+   * @throws RequestNotSentException nothing can have reached the server
+   * @throws IllegalArgumentException before anything is sent, naming what is wrong: a
+   *     {@code responseType} that cannot be decoded, a key that breaks the profile's rules, a
+   *     request header that carries the idempotency key
+   */
+  <T> T execute(ApiRequest request, Class<T> responseType);
+
+  /**
+   * As {@link #execute}, for a {@code POST}, reporting how: the key used, the attempts made,
+   * whether the answer was a replay.
+   *
+   * @throws IllegalArgumentException for a {@code GET}, which has no key to report: use {@link #execute}
+   */
+  <T> OperationResult<T> executeWithResult(ApiRequest request, Class<T> responseType);
+
   /** Releases the resources this client owns. Never throws. */
   @Override
   void close();

@@ -181,7 +181,8 @@ public final class RequestOptions {
 
     /**
      * The {@code Idempotency-Key} to send, verbatim: 16 to 36 characters of {@code A-Z a-z 0-9 -}.
-     * A UUID fits.
+     * A UUID fits, whatever the client's {@link IdempotencyProfile}. For a key of another shape
+     * that the client's profile takes, see {@link #idempotencyKey(String, IdempotencyProfile)}.
      *
      * @throws IllegalArgumentException if the key breaks that rule
      */
@@ -193,6 +194,21 @@ public final class RequestOptions {
                 + idempotencyKey.length() + " characters: \"" + idempotencyKey + "\"");
       }
       this.idempotencyKey = idempotencyKey;
+      return this;
+    }
+
+    /**
+     * The key to send, verbatim, checked at once against {@code profile}'s key rules rather than
+     * the protocol's 16 to 36 characters: for a client on that profile whose API takes other keys
+     * (Stripe's up to 255 characters, Adyen's up to 64). The client checks every key against its
+     * own profile again before anything is sent.
+     *
+     * @throws IllegalArgumentException naming the key and the profile, if the key breaks its rules
+     */
+    public Builder idempotencyKey(String idempotencyKey, IdempotencyProfile profile) {
+      Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+      Objects.requireNonNull(profile, "profile");
+      this.idempotencyKey = profile.checkKey(idempotencyKey);
       return this;
     }
 

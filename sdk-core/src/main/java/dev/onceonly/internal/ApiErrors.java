@@ -16,7 +16,9 @@ import org.jspecify.annotations.Nullable;
  * styles of the protocol: Dwolla's ({@code code}, {@code message}, {@code _embedded.errors}),
  * MangoPay's ({@code Type}, {@code Message}, {@code errors}), RFC 9457 problem details
  * ({@code type}, {@code title}, {@code detail}), and anything else (status and a bounded
- * excerpt of the text).
+ * excerpt of the text); and those of the profiles' APIs: an {@code error} object (Stripe's
+ * {@code code}/{@code type}/{@code message}, GoCardless's {@code errors[].reason}), Adyen's
+ * {@code errorCode}, Checkout.com's {@code error_type}, PayPal's {@code name}.
  */
 public final class ApiErrors {
 
@@ -50,6 +52,26 @@ public final class ApiErrors {
    */
   public static ApiException toException(HttpResponse response, @Nullable String idempotencyKey, Redactor redactor) {
     return toException(response.statusCode(), response.body(), idempotencyKey, redactor, requestId(response, redactor));
+  }
+
+  /**
+   * As {@link #toException(HttpResponse, String, Redactor)}, with "key reused" as {@code profile}
+   * recognises it (by status and the body's codes) instead of the protocol's default rule.
+   */
+  static ApiException toException(
+      HttpResponse response, @Nullable String idempotencyKey, Redactor redactor, dev.onceonly.IdempotencyProfile profile) {
+    if (profile == dev.onceonly.IdempotencyProfile.standard()) {
+      return toException(response, idempotencyKey, redactor); // the standard rule is the default one, as it was
+    }
+    int status = response.statusCode();
+    ErrorBody error = parse(status, response.body(), redactor);
+    String requestId = requestId(response, redactor);
+    if (profile.classify(status, codes(response.body())).orElse(null)
+        == dev.onceonly.IdempotencyProfile.Situation.KEY_REUSED) {
+      return new IdempotencyKeyReusedException(status, error.code(), error.message(), idempotencyKey, requestId,
+          error.fieldErrors());
+    }
+    return new ApiException(status, error.code(), error.message(), idempotencyKey, requestId, error.fieldErrors());
   }
 
   /** As {@link #toException(HttpResponse, String, Redactor)}, for a status and body (a stored response). */
@@ -132,6 +154,8 @@ public final class ApiErrors {
     String mangoMessage = null;
     String title = null;
     String detail = null;
+    String otherCode = null;
+    Envelope envelope = new Envelope();
     List<ApiException.FieldError> fields = new ArrayList<>();
     try {
       JsonReader reader = JsonReader.of(new Buffer().write(body));
@@ -147,6 +171,8 @@ public final class ApiErrors {
           case "detail" -> detail = scalar(reader);
           case "_embedded" -> embeddedErrors(reader, fields);
           case "errors", "invalid-params", "invalid_params" -> fieldErrors(reader, fields);
+          case "error" -> envelope.read(reader, fields);
+          case "errorCode", "error_type", "name" -> otherCode = firstNonNull(otherCode, scalar(reader));
           default -> reader.skipValue();
         }
       }
@@ -154,8 +180,9 @@ public final class ApiErrors {
     } catch (IOException | RuntimeException e) {
       return null; // not the JSON it looked like: reported as text
     }
-    String chosenCode = firstNonNull(code, mangoType, "about:blank".equals(problemType) ? null : problemType);
-    String chosenMessage = firstNonNull(message, mangoMessage, problemMessage(title, detail));
+    String chosenCode = firstNonNull(code, mangoType, "about:blank".equals(problemType) ? null : problemType,
+        envelope.code(), otherCode);
+    String chosenMessage = firstNonNull(message, mangoMessage, problemMessage(title, detail), envelope.message);
     if (chosenCode == null && chosenMessage == null) {
       return null;
     }
@@ -169,6 +196,175 @@ public final class ApiErrors {
           + ")";
     }
     return new ErrorBody(chosenCode, chosenMessage, fields); // scrubbed and cut by the caller
+  }
+
+  /**
+   * An {@code error} object: Stripe's ({@code type}, {@code code}, {@code message},
+   * {@code param}) or GoCardless's ({@code type}, {@code code} as the status, {@code message},
+   * {@code errors[]} with {@code reason}, {@code field}, {@code message}).
+   */
+  private static final class Envelope {
+    @Nullable String code;
+    @Nullable String type;
+    @Nullable String message;
+    @Nullable String reason;
+
+    void read(JsonReader reader, List<ApiException.FieldError> fields) throws IOException {
+      if (reader.peek() != JsonReader.Token.BEGIN_OBJECT) {
+        message = scalar(reader); // {"error": "text"}
+        return;
+      }
+      reader.beginObject();
+      while (reader.hasNext()) {
+        switch (reader.nextName()) {
+          // GoCardless's code is the status as a number: a machine code is a string
+          case "code" -> code = reader.peek() == JsonReader.Token.STRING ? reader.nextString() : skip(reader);
+          case "type" -> type = scalar(reader);
+          case "message" -> message = scalar(reader);
+          case "errors" -> readErrors(reader, fields);
+          default -> reader.skipValue();
+        }
+      }
+      reader.endObject();
+    }
+
+    private void readErrors(JsonReader reader, List<ApiException.FieldError> fields) throws IOException {
+      if (reader.peek() != JsonReader.Token.BEGIN_ARRAY) {
+        reader.skipValue();
+        return;
+      }
+      reader.beginArray();
+      while (reader.hasNext()) {
+        if (reader.peek() != JsonReader.Token.BEGIN_OBJECT) {
+          reader.skipValue();
+          continue;
+        }
+        String field = null;
+        String itemReason = null;
+        String itemMessage = null;
+        reader.beginObject();
+        while (reader.hasNext()) {
+          switch (reader.nextName()) {
+            case "field", "param" -> field = scalar(reader);
+            case "reason" -> itemReason = scalar(reader);
+            case "message" -> itemMessage = scalar(reader);
+            default -> reader.skipValue();
+          }
+        }
+        reader.endObject();
+        reason = firstNonNull(reason, itemReason);
+        if ((itemMessage != null || itemReason != null) && fields.size() < MAX_FIELD_ERRORS) {
+          fields.add(new ApiException.FieldError(field == null ? "" : field, itemReason,
+              itemMessage == null ? itemReason : itemMessage));
+        }
+      }
+      reader.endArray();
+    }
+
+    /** The most specific code: GoCardless's reason, Stripe's code, then the type. */
+    @Nullable String code() {
+      return firstNonNull(reason, code, type);
+    }
+  }
+
+  /**
+   * Every machine code an error body carries, for a profile to recognise the answer by: the code
+   * {@link #parse} chooses, and the others beside it ({@code error.code}, {@code error.type},
+   * {@code error.errors[].reason}, {@code errorCode}, {@code error_type}, {@code name}). Empty
+   * for a body that is not a JSON object. Never throws.
+   */
+  static java.util.Set<String> codes(byte[] body) {
+    java.util.Set<String> codes = new java.util.LinkedHashSet<>();
+    ErrorBody parsed = body.length == 0 ? null : parseJson(body);
+    if (parsed == null) {
+      return codes;
+    }
+    if (parsed.code() != null) {
+      codes.add(parsed.code());
+    }
+    try {
+      JsonReader reader = JsonReader.of(new Buffer().write(body));
+      reader.beginObject();
+      while (reader.hasNext()) {
+        switch (reader.nextName()) {
+          case "code", "Type", "errorCode", "error_type", "name" -> addCode(codes, scalar(reader));
+          case "type" -> {
+            String type = scalar(reader);
+            if (!"about:blank".equals(type)) {
+              addCode(codes, type);
+            }
+          }
+          case "error" -> {
+            Envelope envelope = new Envelope();
+            envelope.read(reader, new ArrayList<>());
+            addCode(codes, envelope.code);
+            addCode(codes, envelope.type);
+            addCode(codes, envelope.reason);
+          }
+          default -> reader.skipValue();
+        }
+      }
+      reader.endObject();
+    } catch (IOException | RuntimeException e) {
+      // the codes read so far stand
+    }
+    return codes;
+  }
+
+  private static void addCode(java.util.Set<String> codes, @Nullable String code) {
+    if (code != null && !code.isBlank() && code.length() <= EXCERPT_CHARS) {
+      codes.add(code.strip());
+    }
+  }
+
+  /**
+   * The string at {@code path} (dot-separated field names, arrays crossed: the first element that
+   * has it wins) in a JSON body, such as {@code error.errors.links.conflicting_resource_id}; null
+   * when absent, not a string or number, or not JSON. Never throws.
+   */
+  static @Nullable String field(byte[] body, String path) {
+    try {
+      JsonReader reader = JsonReader.of(new Buffer().write(body));
+      return find(reader, path.split("\\."), 0);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static @Nullable String find(JsonReader reader, String[] path, int at) throws IOException {
+    JsonReader.Token token = reader.peek();
+    if (at == path.length) {
+      return token == JsonReader.Token.STRING || token == JsonReader.Token.NUMBER ? reader.nextString() : skip(reader);
+    }
+    String found = null;
+    if (token == JsonReader.Token.BEGIN_OBJECT) {
+      reader.beginObject();
+      while (reader.hasNext()) {
+        if (found == null && reader.nextName().equals(path[at])) {
+          found = find(reader, path, at + 1);
+        } else {
+          if (found != null) {
+            reader.skipName();
+          }
+          reader.skipValue();
+        }
+      }
+      reader.endObject();
+      return found;
+    }
+    if (token == JsonReader.Token.BEGIN_ARRAY) {
+      reader.beginArray();
+      while (reader.hasNext()) {
+        if (found == null) {
+          found = find(reader, path, at);
+        } else {
+          reader.skipValue();
+        }
+      }
+      reader.endArray();
+      return found;
+    }
+    return skip(reader);
   }
 
   private static @Nullable String problemMessage(@Nullable String title, @Nullable String detail) {

@@ -1,6 +1,7 @@
 package dev.onceonly.internal;
 
 import dev.onceonly.RetryBudget;
+import dev.onceonly.IdempotencyProfile;
 import dev.onceonly.RetryListener;
 import dev.onceonly.RetryPolicy;
 import dev.onceonly.Sleeper;
@@ -27,6 +28,7 @@ import org.jspecify.annotations.Nullable;
  *     the client's own, made on first use (a caller's is never shut down by the client)
  * @param asyncExecutor where asynchronous operations' futures are completed; {@code null} for the
  *     client's own pool
+ * @param profile how the API speaks idempotency
  */
 public record ClientConfig(
     URI baseUrl,
@@ -39,9 +41,18 @@ public record ClientConfig(
     @Nullable Duration resumeLease,
     RetryBudget retryBudget,
     @Nullable ScheduledExecutorService scheduler,
-    @Nullable Executor asyncExecutor) {
+    @Nullable Executor asyncExecutor,
+    IdempotencyProfile profile) {
 
-  /** With the default lease and budget, and the client's own scheduler and executor for async calls. */
+  /** With the standard profile. */
+  public ClientConfig(URI baseUrl, TokenSource tokens, RetryPolicy retryPolicy, RetryListener listener, Clock clock,
+      Sleeper sleeper, OperationJournal journal, @Nullable Duration resumeLease, RetryBudget retryBudget,
+      @Nullable ScheduledExecutorService scheduler, @Nullable Executor asyncExecutor) {
+    this(baseUrl, tokens, retryPolicy, listener, clock, sleeper, journal, resumeLease, retryBudget, scheduler,
+        asyncExecutor, IdempotencyProfile.standard());
+  }
+
+  /** With the default lease and budget, the client's own scheduler and executor, the standard profile. */
   public ClientConfig(URI baseUrl, TokenSource tokens, RetryPolicy retryPolicy, RetryListener listener, Clock clock,
       Sleeper sleeper, OperationJournal journal) {
     this(baseUrl, tokens, retryPolicy, listener, clock, sleeper, journal, null, RetryBudget.defaults(), null, null);
@@ -67,20 +78,33 @@ public record ClientConfig(
     this(baseUrl, TokenSource.of(bearerToken), retryPolicy, listener, clock, sleeper, journal);
   }
 
+  /** A configuration with a fixed token (or none), a journal and a profile. */
+  public ClientConfig(URI baseUrl, @Nullable String bearerToken, RetryPolicy retryPolicy, RetryListener listener,
+      Clock clock, Sleeper sleeper, OperationJournal journal, IdempotencyProfile profile) {
+    this(baseUrl, TokenSource.of(bearerToken), retryPolicy, listener, clock, sleeper, journal, null,
+        RetryBudget.defaults(), null, null, profile);
+  }
+
   public ClientConfig {
     if (resumeLease != null && (resumeLease.isNegative() || resumeLease.isZero())) {
       throw new IllegalArgumentException("resumeLease must be positive, was: " + resumeLease);
     }
     Objects.requireNonNull(tokens, "tokens");
     Objects.requireNonNull(journal, "journal");
+    Objects.requireNonNull(profile, "profile");
     Objects.requireNonNull(baseUrl, "baseUrl");
     Objects.requireNonNull(retryPolicy, "retryPolicy");
     Objects.requireNonNull(listener, "listener");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(sleeper, "sleeper");
     Objects.requireNonNull(retryBudget, "retryBudget");
+    Duration window = profile.keyWindow().orElse(null);
+    if (window != null && window.compareTo(retryPolicy.keyWindow()) < 0
+        && retryPolicy.keyExpiryMargin().compareTo(window) >= 0) {
+      throw new IllegalArgumentException("the " + profile.name() + " profile's key window of " + window
+          + " must be longer than the retry policy's keyExpiryMargin (" + retryPolicy.keyExpiryMargin() + ")");
+    }
   }
-
 
   /** Everything but the bearer token, which is only said to be set or not. */
   @Override
@@ -89,7 +113,7 @@ public record ClientConfig(
         + ", retryPolicy=" + retryPolicy + ", listener=" + listener + ", clock=" + clock + ", sleeper=" + sleeper
         + ", journal=" + journal.describe() + ", retryBudget=" + retryBudget
         + ", scheduler=" + (scheduler == null ? "(own)" : scheduler)
-        + ", asyncExecutor=" + (asyncExecutor == null ? "(own)" : asyncExecutor) + '}';
+        + ", asyncExecutor=" + (asyncExecutor == null ? "(own)" : asyncExecutor) + ", profile=" + profile.name() + '}';
   }
 
   /**

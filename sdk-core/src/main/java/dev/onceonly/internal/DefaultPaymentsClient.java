@@ -1,5 +1,7 @@
 package dev.onceonly.internal;
 
+import dev.onceonly.ApiRequest;
+import dev.onceonly.OperationResult;
 import dev.onceonly.Operations;
 import dev.onceonly.PaymentsClient;
 import dev.onceonly.PaymentsClientAsync;
@@ -23,6 +25,7 @@ public final class DefaultPaymentsClient implements PaymentsClient {
   private final PaymentsClientAsync async;
   /** Whether closing this client closes the transport: false for a view made by {@link #withOptions}. */
   private final boolean owner;
+  private final ApiCalls calls;
 
   public DefaultPaymentsClient(HttpTransport transport, ClientConfig config) {
     this.transport = transport;
@@ -36,6 +39,7 @@ public final class DefaultPaymentsClient implements PaymentsClient {
     this.asyncOwner = new DefaultPaymentsClientAsync(engine, authed, blocking, config);
     this.async = asyncOwner;
     this.owner = true;
+    this.calls = new ApiCalls(engine, config.baseUrl());
   }
 
   private DefaultPaymentsClient(DefaultPaymentsClient parent, RequestOptions defaults) {
@@ -47,6 +51,7 @@ public final class DefaultPaymentsClient implements PaymentsClient {
     this.operations = parent.operations;
     this.asyncOwner = parent.asyncOwner;
     this.async = parent.asyncOwner.withTransfers(blocking);
+    this.calls = parent.calls;
     this.owner = false;
   }
 
@@ -73,6 +78,16 @@ public final class DefaultPaymentsClient implements PaymentsClient {
   @Override
   public PaymentsClientAsync async() {
     return async;
+  }
+
+  @Override
+  public <T> T execute(ApiRequest request, Class<T> responseType) {
+    return calls.execute(request, responseType);
+  }
+
+  @Override
+  public <T> OperationResult<T> executeWithResult(ApiRequest request, Class<T> responseType) {
+    return calls.executeWithResult(request, responseType);
   }
 
   /** The engine, for integrations inside the SDK (resilience4j metrics). */

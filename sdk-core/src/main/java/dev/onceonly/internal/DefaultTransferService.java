@@ -5,6 +5,7 @@ import dev.onceonly.RequestOptions;
 import dev.onceonly.http.HttpRequest;
 import dev.onceonly.transfers.Transfer;
 import dev.onceonly.transfers.TransferCreateParams;
+import dev.onceonly.transfers.TransferListParams;
 import dev.onceonly.transfers.TransferService;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -23,6 +24,8 @@ final class DefaultTransferService implements TransferService {
   static final String CREATE = "transfers.create";
   /** The name of a transfer read, for listeners. */
   static final String GET = "transfers.get";
+  /** The name of a page of a transfer lookup, for listeners. */
+  static final String LIST = "transfers.list";
 
   private static final Map<String, String> GET_HEADERS = Map.of("Accept", "application/json");
   /** Holds the headers every create sends before its key, in this order. */
@@ -85,10 +88,13 @@ final class DefaultTransferService implements TransferService {
     options = options.withDefaults(defaults);
     // One key and one body per logical operation: every attempt re-sends these very bytes.
     String key = options.idempotencyKey().orElseGet(() -> UUID.randomUUID().toString());
+    if (options.idempotencyKey().isPresent()) {
+      engine.profile().checkKey(key); // the client's API's key rules, before anything is sent
+    }
     byte[] body = TransferJson.encodeCreate(params);
     // The constant headers are shared (a request's headers are immutable); the key goes last.
     HttpRequest post = withHeaders(new HttpRequest("POST", transfersUrl, POST_HEADERS.headers(), body), options)
-        .withHeader("Idempotency-Key", key);
+        .withHeader(engine.profile().keyHeader(), key);
     // The answer (first, replayed, stored, or read back from its Location) is returned only if
     // it is this request's: same amount, currency, source and destination.
     return new Create(post, key, policyFor(options), options.keyFirstUsedAt().orElse(null),
@@ -121,6 +127,94 @@ final class DefaultTransferService implements TransferService {
       with = with.withHeader(header.getKey(), header.getValue());
     }
     return with;
+  }
+
+  @Override
+  public Iterable<Transfer> list(TransferListParams params) {
+    Objects.requireNonNull(params, "params");
+    return () -> new TransferPages(params);
+  }
+
+  /**
+   * One iteration over {@link #list}: a page is read when the one before is used up, and only
+   * transfers that have the metadata asked for are yielded. Not thread-safe, as iterators are not.
+   */
+  private final class TransferPages implements java.util.Iterator<Transfer> {
+    private final TransferListParams params;
+    private final java.util.Set<String> seenCursors = new java.util.HashSet<>();
+    private java.util.List<Transfer> page = java.util.List.of();
+    private int next;
+    private boolean more = true;
+    private @org.jspecify.annotations.Nullable String after;
+    private @org.jspecify.annotations.Nullable Transfer ahead;
+
+    TransferPages(TransferListParams params) {
+      this.params = params;
+      this.after = params.startingAfter().orElse(null);
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (ahead == null) {
+        if (next < page.size()) {
+          Transfer t = page.get(next++);
+          if (t.metadata().entrySet().containsAll(params.metadata().entrySet())) {
+            ahead = t;
+          }
+          continue;
+        }
+        if (!more) {
+          return false;
+        }
+        readPage();
+      }
+      return true;
+    }
+
+    @Override
+    public Transfer next() {
+      if (!hasNext()) {
+        throw new java.util.NoSuchElementException("no more transfers match " + params.metadata());
+      }
+      Transfer t = ahead;
+      ahead = null;
+      return t;
+    }
+
+    private void readPage() {
+      StringBuilder url = new StringBuilder(transfersUrl).append('?');
+      for (Map.Entry<String, String> m : params.metadata().entrySet()) {
+        url.append(encode("metadata[" + m.getKey() + "]")).append('=').append(encode(m.getValue())).append('&');
+      }
+      url.append("limit=").append(params.limit());
+      if (after != null) {
+        url.append("&starting_after=").append(encode(after));
+      }
+      HttpRequest get = withHeaders(new HttpRequest("GET", url.toString(), GET_HEADERS, null), defaults);
+      TransferJson.Page read = engine.executeSafe(get, LIST, policyFor(defaults), response -> {
+        try {
+          return AnswerReader.Answer.matches(TransferJson.decodePage(response.body()));
+        } catch (TransferJson.JsonProblem e) {
+          return AnswerReader.Answer.unreadable("not a page of transfers: "
+              + engine.redactor().scrub(String.valueOf(e.getMessage())), e);
+        }
+      }).value();
+      page = read.data();
+      next = 0;
+      more = read.hasMore() && !page.isEmpty();
+      if (!page.isEmpty()) {
+        after = page.get(page.size() - 1).id();
+        if (!seenCursors.add(after)) {
+          // A server whose pages do not advance would keep this loop going for ever.
+          throw new dev.onceonly.InvalidResponseException("the server's pages of transfers do not advance (transfer "
+              + Excerpt.of(after, 64) + " ends two pages)", 200, null, null);
+        }
+      }
+    }
+  }
+
+  private static String encode(String text) {
+    return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   private static Map<String, String> postHeaders() {

@@ -4,6 +4,7 @@ import dev.onceonly.ApiException;
 import dev.onceonly.AttemptEvent;
 import dev.onceonly.DelaySource;
 import dev.onceonly.IdempotencyKeyExpiredException;
+import dev.onceonly.IdempotencyProfile;
 import dev.onceonly.IdempotencyKeyReusedException;
 import dev.onceonly.InvalidResponseException;
 import dev.onceonly.NetworkException;
@@ -44,6 +45,12 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>another {@code 4xx}/{@code 3xx} after a maybe-sent attempt</td><td>outcome unknown, the error as cause</td></tr>
  * </table>
  *
+ * <p>Which header carries the key, how a replay is marked, which {@code 4xx} answers mean "in
+ * progress", "already done", "key reused" or "business conflict", how a finished operation is
+ * read back ({@code /responses}, the resource an "already done" answer names, or not at all) and
+ * which header hints at a retry all come from the client's {@link IdempotencyProfile}; the table
+ * above is {@link IdempotencyProfile#standard()}'s, the default.
+ *
  * <p>Every end after an attempt that may have reached the server, without the server's final
  * verdict on the key, is an {@link OutcomeUnknownException} with the key, when it was first sent
  * and when it expires; before it ends so, one last {@code GET /responses/{key}} is tried when
@@ -55,10 +62,8 @@ final class IdempotentDecider<T> extends BaseDecider<T> {
   /** Polls of {@code /responses} that find nothing, after the server said "already done", before giving up on that route. */
   static final int EMPTY_POLLS_AFTER_CONFLICT = 3;
 
-  private static final String CREATION_CONFLICT = "idempotent_creation_conflict";
-
-  /** What the last request was. */
-  private enum Kind { POST, POLL, READ_BACK }
+  /** What the last request was: the POST, a poll of /responses, a read of a Location, a read of a named resource. */
+  private enum Kind { POST, POLL, READ_BACK, NAMED }
 
   /** Whether the server has shown it offers {@code GET /responses/{key}}. */
   private enum Route { UNKNOWN, PRESENT, ABSENT }
@@ -75,6 +80,10 @@ final class IdempotentDecider<T> extends BaseDecider<T> {
   private final Origin apiOrigin;
   private final AnswerReader<T> reader;
   private @Nullable HttpRequest poll;
+  /** The read of the resource an "already done" answer named. */
+  private @Nullable HttpRequest named;
+  private IdempotencyProfile profile = IdempotencyProfile.standard();
+  private @Nullable String replayHeader = "Idempotent-Replayed";
 
   private Kind sent = Kind.POST;
   private Route route = Route.UNKNOWN;
@@ -134,6 +143,17 @@ final class IdempotentDecider<T> extends BaseDecider<T> {
     this.lastSendable = null;
   }
 
+  /**
+   * Sets the API's idempotency dialect, before {@link #start}; {@link IdempotencyProfile#standard()}
+   * when never called.
+   */
+  void profile(IdempotencyProfile profile) {
+    this.profile = profile;
+    this.replayHeader = profile.replayHeader().orElse(null);
+    // Only a profile with the route probes it; the others never poll, and so never end with a final lookup.
+    this.route = profile.recovery() == IdempotencyProfile.Recovery.RESPONSES_ROUTE ? Route.UNKNOWN : Route.ABSENT;
+  }
+
   private Instant keyExpiresAt() {
     Instant at = keyExpiresAt;
     if (at == null) {
@@ -180,16 +200,18 @@ final class IdempotentDecider<T> extends BaseDecider<T> {
       case POST -> onPostAnswer(response, now);
       case POLL -> onPollAnswer(response, now);
       case READ_BACK -> onReadBackAnswer(response, now);
+      case NAMED -> onNamedAnswer(response, now);
     };
   }
 
   private Step<T> onPostAnswer(HttpResponse response, Instant now) {
     int status = response.statusCode();
-    boolean markedReplay = "true".equalsIgnoreCase(response.header("Idempotent-Replayed").orElse("").strip());
+    boolean markedReplay = replayHeader != null
+        && profile.replayHeaderValue().equalsIgnoreCase(response.header(replayHeader).orElse("").strip());
     if (response.isSuccessful()) {
       return onSuccess(response, markedReplay || serverHadKey, false, now);
     }
-    ApiException error = ApiErrors.toException(response, key, redactor);
+    ApiException error = ApiErrors.toException(response, key, redactor, profile);
     if (markedReplay) {
       // The key's stored answer: re-sending would replay it forever.
       mayHaveReached = true;
@@ -202,7 +224,12 @@ final class IdempotentDecider<T> extends BaseDecider<T> {
     if (error instanceof IdempotencyKeyReusedException) {
       return refused(error);
     }
-    if (status == 409) {
+    IdempotencyProfile.Situation situation = status >= 400 && status < 500
+        ? profile.classify(status, ApiErrors.codes(response.body())).orElse(null) : null;
+    if (situation == IdempotencyProfile.Situation.BUSINESS_CONFLICT) {
+      return refused(error);
+    }
+    if (situation == IdempotencyProfile.Situation.ALREADY_DONE || situation == IdempotencyProfile.Situation.IN_PROGRESS) {
       if (!keyFromCaller && !keyUsedBefore && !mayHaveReached) {
         // No one else can hold a key minted for this call, and none of ours arrived: this is
         // the API's own conflict (a duplicate reference, a state clash), not idempotency.
@@ -210,14 +237,32 @@ final class IdempotentDecider<T> extends BaseDecider<T> {
       }
       mayHaveReached = true;
       serverHadKey = true;
-      if (error.code().orElse("").equalsIgnoreCase(CREATION_CONFLICT)) {
+      if (situation == IdempotencyProfile.Situation.ALREADY_DONE) {
+        if (profile.recovery() == IdempotencyProfile.Recovery.NAMED_RESOURCE) {
+          return readNamed(response, error, now);
+        }
         afterConflict = true;
         if (route == Route.ABSENT) {
           return end(StopReason.ANSWER_NOT_RECOVERABLE, error, false, now);
         }
-        return retry(Kind.POLL, error, 409, null, true, now);
+        return retry(Kind.POLL, error, status, null, true, now);
       }
-      return retry(route == Route.ABSENT ? Kind.POST : Kind.POLL, error, 409, response, false, now);
+      return retry(route == Route.ABSENT ? Kind.POST : Kind.POLL, error, status, response, false, now);
+    }
+    boolean transientStatus = status == 408 || status == 429 || (status >= 500 && status != 501 && status != 505);
+    String hint = profile.retryHintHeader().flatMap(response::header).map(String::strip).orElse("");
+    if (hint.equalsIgnoreCase("true") && !transientStatus) {
+      // The server says this answer may be retried with the same key (Stripe-Should-Retry,
+      // Adyen's Transient-Error); whether the attempt was acted on, it does not say.
+      mayHaveReached = true;
+      return retry(Kind.POST, error, status, response, false, now);
+    }
+    if (hint.equalsIgnoreCase("false") && profile.retryHintFalseStops() && transientStatus) {
+      // The server says a retry will not succeed: end now rather than spend the attempts.
+      if (status >= 500) {
+        mayHaveReached = true;
+      }
+      return mayHaveReached ? end(StopReason.AMBIGUOUS_ERROR, error, true, now) : refused(error);
     }
     if (status == 408 || status == 429) {
       return retry(Kind.POST, error, status, response, false, now); // not acted on, by definition
@@ -233,6 +278,49 @@ final class IdempotentDecider<T> extends BaseDecider<T> {
       return end(StopReason.AMBIGUOUS_ERROR, error, true, now);
     }
     return refused(error);
+  }
+
+  /**
+   * "Already done", naming the resource: read it at the {@code POST}'s URL plus its id, at once
+   * (the one immediate read). An answer that names none (yet) is waited out as "in progress".
+   */
+  private Step<T> readNamed(HttpResponse response, ApiException error, Instant now) {
+    String id = ApiErrors.field(response.body(), profile.resourceIdField().orElse(""));
+    if (id == null || id.isBlank() || id.length() > 255) {
+      return retry(Kind.POST, error, response.statusCode(), response, false, now);
+    }
+    String url = post.url();
+    int query = url.indexOf('?');
+    String collection = query < 0 ? url : url.substring(0, query);
+    named = new HttpRequest("GET", (collection.endsWith("/") ? collection : collection + "/")
+        + java.net.URLEncoder.encode(id.strip(), java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"),
+        Map.of("Accept", "application/json"), null);
+    return retry(Kind.NAMED, error, response.statusCode(), null, true, now);
+  }
+
+  /** The answer to the read of the resource an "already done" answer named. */
+  private Step<T> onNamedAnswer(HttpResponse response, Instant now) {
+    int status = response.statusCode();
+    if (response.isSuccessful()) {
+      AnswerReader.Answer<T> answer = reader.read(response);
+      if (answer.verdict() == AnswerReader.Verdict.MATCHES && answer.value() != null) {
+        return new Step.Done<>(answer.value(), response, attempts, ReplayStatus.REPLAYED);
+      }
+      if (answer.verdict() == AnswerReader.Verdict.CONTRADICTS) {
+        // The server keeps the key for another request's resource: the key was reused.
+        return refused(new IdempotencyKeyReusedException(status, null,
+            "the resource the server names for " + profile.keyHeader() + " " + key + " (" + pending.url()
+                + ") is another request's (" + answer.detail() + "): the key was used for another operation", key));
+      }
+      return end(StopReason.UNUSABLE_ANSWER, new InvalidResponseException(
+          "the resource the server names for the key (" + pending.url() + ") answered " + status + " with "
+              + describeUnusable(answer), status, key, answer.cause()), false, now);
+    }
+    ApiException error = ApiErrors.toException(response, key, redactor);
+    if (status == 408 || status == 429 || (status >= 500 && status != 501 && status != 505)) {
+      return retry(Kind.NAMED, error, status, response, false, now);
+    }
+    return end(StopReason.ANSWER_NOT_RECOVERABLE, error, false, now);
   }
 
   private Step<T> onPollAnswer(HttpResponse response, Instant now) {
@@ -252,7 +340,7 @@ final class IdempotentDecider<T> extends BaseDecider<T> {
       if (stored.isSuccessful()) {
         return onSuccess(stored, true, true, now);
       }
-      ApiException error = ApiErrors.toException(stored, key, redactor);
+      ApiException error = ApiErrors.toException(stored, key, redactor, profile);
       if (stored.statusCode() >= 500) {
         return end(StopReason.STORED_SERVER_ERROR, error, false, now);
       }
@@ -553,7 +641,7 @@ final class IdempotentDecider<T> extends BaseDecider<T> {
     if (mayHaveReached) {
       return new Step.Fail<>(new OutcomeUnknownException(
           "The outcome of " + post + " is unknown (" + why + "): the server may have received it. Send it again with"
-              + " the same parameters and Idempotency-Key " + key + " (first sent at " + firstSentAt + ") before "
+              + " the same parameters and " + profile.keyHeader() + " " + key + " (first sent at " + firstSentAt + ") before "
               + keyExpiresAt() + " to settle it; last failure: " + messageOf(cause),
           key, firstSentAt, keyExpiresAt(), attempts, reason, cause), event, retried);
     }
@@ -598,6 +686,7 @@ final class IdempotentDecider<T> extends BaseDecider<T> {
         yield poll;
       }
       case READ_BACK -> pending; // a read-back is retried as it was
+      case NAMED -> java.util.Objects.requireNonNull(named, "named");
     };
   }
 

@@ -3,6 +3,7 @@ package dev.onceonly.internal;
 import dev.onceonly.AttemptEvent;
 import dev.onceonly.OperationInfo;
 import dev.onceonly.OperationOutcome;
+import dev.onceonly.IdempotencyProfile;
 import dev.onceonly.OperationResult;
 import dev.onceonly.PaymentsException;
 import dev.onceonly.ReplayStatus;
@@ -60,6 +61,7 @@ public final class RetryEngine {
   private final @Nullable Duration resumeLease;
   private final Resilience4jEvents events;
   private final RetryBudgetTracker budget;
+  private final IdempotencyProfile profile;
   private volatile boolean closed;
   /** This client's name as a holder of journal leases. */
   private final String owner = "onceonly-" + java.util.UUID.randomUUID();
@@ -72,7 +74,8 @@ public final class RetryEngine {
     this.transport = transport;
     this.baseUrl = config.baseUrl();
     this.apiOrigin = java.util.Objects.requireNonNull(Origin.of(baseUrl), "baseUrl");
-    this.policy = config.retryPolicy();
+    this.profile = config.profile();
+    this.policy = withProfileWindow(config.retryPolicy(), profile);
     this.clock = config.clock();
     this.sleeper = config.sleeper();
     this.listener = LoggingListener.around(config.listener());
@@ -84,6 +87,30 @@ public final class RetryEngine {
     this.resumeLease = config.resumeLease();
     this.events = new Resilience4jEvents(RETRY_NAME, policy.maxAttempts());
     this.budget = new RetryBudgetTracker(config.retryBudget());
+  }
+
+  /**
+   * The policy as the profile narrows it: the key window is the shorter of the policy's and the
+   * profile's, so that a key is never re-sent after the server may have forgotten it.
+   *
+   * @throws IllegalArgumentException if the policy's safety margin does not fit in the profile's window
+   */
+  static RetryPolicy withProfileWindow(RetryPolicy policy, IdempotencyProfile profile) {
+    java.time.Duration window = profile.keyWindow().orElse(null);
+    if (window == null || window.compareTo(policy.keyWindow()) >= 0) {
+      return policy;
+    }
+    try {
+      return policy.newBuilder().keyWindow(window).build();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("the " + profile.name() + " profile's key window of " + window
+          + " does not fit the retry policy: " + e.getMessage(), e);
+    }
+  }
+
+  /** How the API speaks idempotency. */
+  IdempotencyProfile profile() {
+    return profile;
   }
 
   /** Where operations are written ahead. */
@@ -171,8 +198,14 @@ public final class RetryEngine {
       @Nullable Instant keyFirstUsedAt, boolean keyFromCaller, @Nullable String reference, AnswerReader<T> reader,
       Instant now) {
     Instant first = keyFirstUsedAt == null || keyFirstUsedAt.isAfter(now) ? now : keyFirstUsedAt;
+    if (policy != this.policy) {
+      policy = withProfileWindow(policy, profile); // a call's own policy, narrowed as the client's is
+    }
     IdempotentDecider<T> core = new IdempotentDecider<>(policy, backoffFor(policy), budget, redactor, baseUrl,
         apiOrigin, post, key, keyFromCaller, keyFirstUsedAt, reader, now);
+    if (profile != IdempotencyProfile.standard()) {
+      core.profile(profile); // the standard profile is the decider's own default: nothing to set per create
+    }
     if (!journal.durable() && !keyFromCaller && keyFirstUsedAt == null) {
       // The common case, made cheap: a minted key and a journal that dies with the process. There
       // is nothing to look up or write ahead; the journal learns of the operation only if it ends

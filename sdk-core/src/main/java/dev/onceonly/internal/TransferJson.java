@@ -209,6 +209,55 @@ public final class TransferJson {
     }
   }
 
+  /** One page of {@code GET /transfers}: its transfers, and whether more follow. */
+  record Page(java.util.List<Transfer> data, boolean hasMore) {}
+
+  /** The most transfers read from one page, whatever the server sends. */
+  static final int MAX_PAGE = 1000;
+
+  /**
+   * Reads a page of {@code GET /transfers}: {@code {"data": [transfers], "has_more": bool}};
+   * unknown fields skipped, a missing {@code has_more} read as {@code false}.
+   *
+   * @throws JsonProblem if the body is not such a page
+   */
+  static Page decodePage(byte[] body) {
+    try {
+      JsonReader reader = JsonReader.of(new Buffer().write(body));
+      java.util.List<Transfer> data = null;
+      boolean hasMore = false;
+      reader.beginObject();
+      while (reader.hasNext()) {
+        switch (reader.nextName()) {
+          case "data" -> {
+            data = new java.util.ArrayList<>();
+            reader.beginArray();
+            while (reader.hasNext()) {
+              if (data.size() >= MAX_PAGE) {
+                throw new JsonProblem("the page holds more than " + MAX_PAGE + " transfers");
+              }
+              data.add(readTransfer(reader));
+            }
+            reader.endArray();
+          }
+          case "has_more" -> hasMore = reader.peek() == JsonReader.Token.BOOLEAN ? reader.nextBoolean()
+              : Boolean.parseBoolean(nextStringOrNull(reader));
+          default -> reader.skipValue();
+        }
+      }
+      reader.endObject();
+      if (reader.peek() != JsonReader.Token.END_DOCUMENT) {
+        throw new JsonProblem("unexpected content after the page");
+      }
+      if (data == null) {
+        throw new JsonProblem("the page has no data");
+      }
+      return new Page(java.util.List.copyOf(data), hasMore);
+    } catch (IOException | JsonDataException | IllegalArgumentException e) {
+      throw new JsonProblem(describe(e), e);
+    }
+  }
+
   /** Reads a transfer from a reader positioned at its object (used for stored responses too). */
   static Transfer readTransfer(JsonReader reader) throws IOException {
     String id = null;

@@ -48,4 +48,20 @@ public interface TransferService {
    * @throws dev.onceonly.ApiException with status 404 if there is no such transfer
    */
   Transfer get(String id);
+
+  /**
+   * The transfers whose metadata has every value {@code params} names, newest first: the way to
+   * learn whether a create whose outcome stayed unknown past its key's window happened (store a
+   * reference of yours in its metadata, such as an invoice id, and look it up here; never re-send
+   * such a key).
+   *
+   * <p>The result is lazy and can be iterated more than once: each iteration reads page after
+   * page ({@code GET /transfers?metadata[name]=value&limit=n&starting_after=id}) only as far as it
+   * goes, each page a safe read retried on transient failures like {@link #get}. Its iterator's
+   * {@code hasNext()} and {@code next()} throw what a read throws ({@link dev.onceonly.ApiException},
+   * {@link dev.onceonly.PaymentsException}). Every transfer it yields is checked to have the
+   * metadata asked for: a server that ignored the filter could not make another transfer look
+   * like the one you are looking for.
+   */
+  Iterable<Transfer> list(TransferListParams params);
 }

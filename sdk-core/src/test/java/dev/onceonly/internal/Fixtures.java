@@ -122,6 +122,11 @@ final class Fixtures {
       return join(async.get(id));
     }
 
+    @Override
+    public Iterable<Transfer> list(dev.onceonly.transfers.TransferListParams params) {
+      throw new UnsupportedOperationException("the lookup has no asynchronous form");
+    }
+
     private static <T> T join(CompletableFuture<T> future) {
       if (!future.isDone()) {
         throw new AssertionError("the operation should have ended on the test thread");

@@ -1,5 +1,6 @@
 package dev.onceonly.okhttp;
 
+import dev.onceonly.IdempotencyProfile;
 import dev.onceonly.PaymentsClient;
 import dev.onceonly.RetryBudget;
 import dev.onceonly.RetryListener;
@@ -97,6 +98,7 @@ public final class OkHttpPaymentsClient {
     private @Nullable OperationJournal journal;
     private boolean allowPlaintextHttp;
     private @Nullable Duration resumeLease;
+    private IdempotencyProfile profile = IdempotencyProfile.standard();
 
     private Builder() {}
 
@@ -322,6 +324,19 @@ public final class OkHttpPaymentsClient {
     }
 
     /**
+     * How the API speaks idempotency: the key's header, rules and window, which answers mean "in
+     * progress", "already done", "key reused" or a conflict of its own, how replays are marked and
+     * how a finished operation's answer is read. Default {@link IdempotencyProfile#standard()};
+     * built-ins for Stripe, GoCardless, Increase, PayPal, Checkout.com, Adyen, MangoPay and
+     * Dwolla, or {@link IdempotencyProfile#builder()} for another API. The key window used is the
+     * shorter of the profile's and the retry policy's.
+     */
+    public Builder profile(IdempotencyProfile profile) {
+      this.profile = Objects.requireNonNull(profile, "profile");
+      return this;
+    }
+
+    /**
      * Lets {@link #build()} accept a bearer token with a plain {@code http} base URL whose host is
      * not loopback. Off by default: the token would cross the network in clear text, readable by
      * anyone on the path. Turn it on only for a test server on a network you trust.
@@ -334,7 +349,8 @@ public final class OkHttpPaymentsClient {
     /**
      * Builds the client. Sends nothing.
      *
-     * @throws IllegalArgumentException if {@link #baseUrl} was not given
+     * @throws IllegalArgumentException if {@link #baseUrl} was not given, or the profile's key
+     *     window is not longer than the retry policy's {@code keyExpiryMargin}
      */
     public PaymentsClient build() {
       if (baseUrl == null) {
@@ -351,7 +367,7 @@ public final class OkHttpPaymentsClient {
             + " with okHttpClient(...), set the limits on that client's Dispatcher");
       }
       ClientConfig config = new ClientConfig(baseUrl, tokens, retryPolicy, retryListener, clock, sleeper,
-          journal == null ? OperationJournal.inMemory() : journal, resumeLease, retryBudget, scheduler, asyncExecutor);
+          journal == null ? OperationJournal.inMemory() : journal, resumeLease, retryBudget, scheduler, asyncExecutor, profile);
       boolean ours = okHttpClient == null;
       OkHttpClient.Builder builder;
       if (okHttpClient == null) {

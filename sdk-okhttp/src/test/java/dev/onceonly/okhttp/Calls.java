@@ -42,6 +42,11 @@ enum Calls {
       return await(async.get(id));
     }
 
+    @Override
+    public Iterable<Transfer> list(dev.onceonly.transfers.TransferListParams params) {
+      throw new UnsupportedOperationException("the lookup has no asynchronous form");
+    }
+
     private static <T> T await(CompletableFuture<T> future) {
       try {
         return future.get(60, TimeUnit.SECONDS); // a guard against a hang, not a measure

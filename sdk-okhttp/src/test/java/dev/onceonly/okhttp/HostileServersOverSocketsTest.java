@@ -143,7 +143,11 @@ final class HostileServersOverSocketsTest {
     List<RawHttpServer.Request> posts = raw.awaitRequests(3);
     String secondKey = posts.get(1).header("Idempotency-Key");
     assertTrue(second.id().startsWith("t-2-" + secondKey.substring(0, 8)), second.id());
-    assertEquals(3, posts.size(), "the stray answer was read, taken as lost, and the POST sent again");
+    // Either OkHttp reads the stray answer as the next POST's (the SDK takes it as lost and sends
+    // that POST again: 3 requests), or its health check sees the unread bytes first and opens a
+    // new connection (2 requests): which one depends on when the stray bytes arrive.
+    assertTrue(posts.size() == 2 || posts.size() == 3,
+        "the stray answer was never returned; requests: " + posts.size());
     for (RawHttpServer.Request post : posts.subList(1, posts.size())) {
       assertEquals(secondKey, post.header("Idempotency-Key"), "the second create's retries carry its own key");
     }

@@ -85,6 +85,46 @@ final class SamplesTest {
     assertTrue(resumed.contains("The server has 1 transfer(s) for INV-44: exactly once."), resumed);
   }
 
+  @Test
+  void refundSampleRefundsThroughExecuteOnceAndReadsItBack() throws Exception {
+    String out = run(RefundSample::main, sandbox.baseUrl());
+
+    assertEquals(1, sandbox.transferCount());
+    assertEquals(1, sandbox.refunds().size());
+    String refund = sandbox.refunds().get(0).id();
+    assertEquals(sandbox.transfers().get(0).id(), sandbox.refunds().get(0).transferId());
+    assertEquals("40.00", sandbox.refunds().get(0).value());
+    assertTrue(out.contains("Refund " + refund + " of 40.00 USD (pending)"), out);
+    assertTrue(out.contains("Read it back: refund " + refund), out);
+  }
+
+  @Test
+  void reconcileSampleAgainstAHealthyServerFindsTheTransferByItsMetadata() throws Exception {
+    String out = run(ReconcileByMetadataSample::main, sandbox.baseUrl());
+
+    assertEquals(1, sandbox.transferCount());
+    assertTrue(out.contains("The create succeeded at once: transfer " + sandbox.transfers().get(0).id()), out);
+    assertTrue(out.contains("was paid by transfer " + sandbox.transfers().get(0).id()), out);
+  }
+
+  @Test
+  void theProfileAndReconciliationSamplesRunWithTheirOwnSandboxes() throws Exception {
+    assumeTrue(System.getenv(SampleApi.BASE_URL_ENV) == null, SampleApi.BASE_URL_ENV + " is set");
+
+    String stripe = run(StripeProfileSample::main);
+    assertTrue(stripe.contains("The server made 3 transfer(s) for 3 creates"), stripe);
+    assertTrue(stripe.contains(", 0 duplicate(s)."), stripe);
+    assertTrue(!stripe.contains("replayed 0 answer(s)"), "half the answers were lost and replayed: " + stripe);
+
+    String reconciled = run(ReconcileByMetadataSample::main);
+    assertTrue(reconciled.contains("Outcome unknown for INV-"), reconciled);
+    assertTrue(reconciled.contains("Not re-sent: Idempotency-Key "), reconciled);
+    assertTrue(reconciled.contains("was paid by transfer "), reconciled);
+    assertTrue(reconciled.contains("The server has 1 transfer(s) for INV-"), reconciled);
+
+    assertTrue(run(RefundSample::main).contains("Read it back: refund re_"));
+  }
+
   @FunctionalInterface
   private interface Main {
     void run(String[] args) throws Exception;

@@ -99,7 +99,8 @@ record DemoOptions(
           --error-rate P     probability of a 503 before any work (default 0.1)
           --stall-rate P     probability of holding the answer 1.5 s, past the 1 s read timeout,
                              after the commit (default 0.05)
-          --dialect NAME     full | dwolla | mangopay | ietf (default full)
+          --dialect NAME     full | dwolla | mangopay | ietf | stripe | gocardless | increase
+                             (default full; the SDK uses the dialect's profile)
           --seed S           seed of the sandbox's fault draws (default random, printed)
           --help             print this help
 

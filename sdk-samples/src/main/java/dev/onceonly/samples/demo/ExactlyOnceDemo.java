@@ -158,7 +158,8 @@ public final class ExactlyOnceDemo {
         .faults(options.faults())
         .seed(seed)
         .build();
-    Function<String, CreateClient> sdkClients = baseUrl -> SdkCreateClient.forDemo(baseUrl, options.threads());
+    Function<String, CreateClient> sdkClients =
+        baseUrl -> SdkCreateClient.forDemo(baseUrl, options.threads(), options.dialect().profile());
     Function<String, CreateClient> naiveClients = baseUrl -> new NaiveCreateClient(baseUrl, options.threads());
     // Unmeasured warm-up, without faults: the JIT compiles both clients (and the sandbox) before
     // either is timed, so that the first client measured is not the slower for going first.

@@ -1,6 +1,7 @@
 package dev.onceonly.samples.demo;
 
 import dev.onceonly.AttemptEvent;
+import dev.onceonly.IdempotencyProfile;
 import dev.onceonly.OperationResult;
 import dev.onceonly.OutcomeUnknownException;
 import dev.onceonly.PaymentsClient;
@@ -82,6 +83,11 @@ final class SdkCreateClient implements CreateClient {
    * @param clock the SDK's clock
    */
   SdkCreateClient(String baseUrl, int threads, RetryPolicy policy, Clock clock) {
+    this(baseUrl, threads, policy, clock, IdempotencyProfile.standard());
+  }
+
+  /** As above, for a server that speaks {@code profile}. */
+  SdkCreateClient(String baseUrl, int threads, RetryPolicy policy, Clock clock, IdempotencyProfile profile) {
     // The OkHttp client is ours, so its limits are too: as many requests at once as callers
     // (OkHttp's default is 5 per host, which would queue the asynchronous creates).
     Dispatcher dispatcher = new Dispatcher();
@@ -106,12 +112,18 @@ final class SdkCreateClient implements CreateClient {
         })
         .clock(clock)
         .okHttpClient(okHttp)
+        .profile(profile)
         .build();
   }
 
   /** The demonstration's client of {@code baseUrl}. */
   static SdkCreateClient forDemo(String baseUrl, int threads) {
     return new SdkCreateClient(baseUrl, threads, RETRY_POLICY, Clock.systemUTC());
+  }
+
+  /** The demonstration's client of {@code baseUrl}, a server that speaks {@code profile}. */
+  static SdkCreateClient forDemo(String baseUrl, int threads, IdempotencyProfile profile) {
+    return new SdkCreateClient(baseUrl, threads, RETRY_POLICY, Clock.systemUTC(), profile);
   }
 
   @Override

@@ -21,7 +21,8 @@ final class CommandLine {
         A sandbox of the Transfers API on 127.0.0.1, for trying clients against real answers.
 
           --port N               port to listen on (default 8080; 0 picks a free one)
-          --dialect NAME         full | dwolla | mangopay | ietf (default full)
+          --dialect NAME         full | dwolla | mangopay | ietf | stripe | gocardless | increase
+                                 (default full)
           --seed N               seed of the fault draws (default random, printed at start)
           --error-rate P         probability of a 5xx before the work, nothing stored (default 0)
           --error-status N       status of those errors, 500..599 (default 503)

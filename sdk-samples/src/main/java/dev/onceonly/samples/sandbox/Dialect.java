@@ -1,10 +1,13 @@
 package dev.onceonly.samples.sandbox;
 
+import dev.onceonly.IdempotencyProfile;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
- * Which real server the sandbox imitates: the "server variants" of the protocol, which differ in
- * what they answer to a repeated {@code Idempotency-Key} and in the shape of their error bodies.
+ * Which real server the sandbox imitates: the "server variants" of the protocol, and the APIs of
+ * the SDK's profiles, which differ in what they answer to a repeated {@code Idempotency-Key} and
+ * in the shape of their error bodies. {@link #profile()} is the SDK profile that speaks each.
  */
 public enum Dialect {
 
@@ -38,7 +41,43 @@ public enum Dialect {
    * {@code 409} with {@code Retry-After} while in progress, {@code 422} on another body, errors
    * as RFC 9457 problem details, no {@code /responses} route.
    */
-  IETF;
+  IETF,
+
+  /**
+   * Stripe (API v1), as documented: keys up to 255 characters; a repeated key with the same body
+   * replays the stored answer with {@code Idempotent-Replayed: true}; another body gets
+   * {@code 400} {@code {"error": {"type": "idempotency_error"}}}; a key in progress gets
+   * {@code 409} {@code idempotency_key_in_use} with {@code Stripe-Should-Retry: true}; server
+   * errors carry {@code Stripe-Should-Retry: true}; no {@code /responses} route. Error bodies are
+   * Stripe's {@code error} objects.
+   */
+  STRIPE,
+
+  /**
+   * GoCardless: every reuse of a key whose resource was created, same body or not, gets
+   * {@code 409} with {@code error.errors[0].reason: idempotent_creation_conflict} and the
+   * resource's id in {@code links.conflicting_resource_id} (documented); a key whose first
+   * request failed gets that failure again. Undocumented, so the sandbox's choice: a key still in
+   * progress gets the same conflict without a resource id, and {@code Retry-After}. Validation
+   * errors are {@code 422 validation_failed}, as GoCardless's are. No {@code /responses} route;
+   * replays are not marked.
+   */
+  GOCARDLESS,
+
+  /**
+   * Increase: keys up to 200 characters; a repeated key with the same body replays the object
+   * with {@code Idempotent-Replayed: true}; another body gets {@code 409}
+   * {@code idempotency_key_already_used_error} with the object's {@code resource_id}
+   * (documented). Undocumented, so the sandbox's choice: a key still in progress gets that
+   * {@code 409} without a {@code resource_id}, and {@code Retry-After}. Error bodies are
+   * Increase's ({@code status}, {@code type}, {@code title}, {@code detail}).
+   */
+  INCREASE;
+
+  private static final Pattern PROTOCOL_KEY = Pattern.compile("[A-Za-z0-9-]{16,36}");
+  private static final Pattern STRIPE_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
+  private static final Pattern GOCARDLESS_KEY = Pattern.compile("[\\x21-\\x7e]{1,128}");
+  private static final Pattern INCREASE_KEY = Pattern.compile("[\\x21-\\x7e]{1,200}");
 
   /** The lower-case name used on the command line and in the stats, such as {@code "full"}. */
   public String wireName() {
@@ -57,7 +96,43 @@ public enum Dialect {
       }
     }
     throw new IllegalArgumentException(
-        "dialect must be one of full, dwolla, mangopay, ietf, was: " + name);
+        "dialect must be one of full, dwolla, mangopay, ietf, stripe, gocardless, increase, was: " + name);
+  }
+
+  /**
+   * The SDK's profile for this server: {@link IdempotencyProfile#standard()} for the full and IETF
+   * dialects (it speaks all four of the protocol's variants), the provider's own for the others.
+   */
+  public IdempotencyProfile profile() {
+    return switch (this) {
+      case FULL, IETF -> IdempotencyProfile.standard();
+      case DWOLLA -> IdempotencyProfile.dwolla();
+      case MANGOPAY -> IdempotencyProfile.mangoPay();
+      case STRIPE -> IdempotencyProfile.stripe();
+      case GOCARDLESS -> IdempotencyProfile.goCardless();
+      case INCREASE -> IdempotencyProfile.increase();
+    };
+  }
+
+  /** Whether this server takes {@code key} as an {@code Idempotency-Key}. */
+  boolean acceptsKey(String key) {
+    Pattern rule = switch (this) {
+      case STRIPE -> STRIPE_KEY;
+      case GOCARDLESS -> GOCARDLESS_KEY;
+      case INCREASE -> INCREASE_KEY;
+      default -> PROTOCOL_KEY;
+    };
+    return rule.matcher(key).matches();
+  }
+
+  /** The key rule in words, for a {@code 400}. */
+  String keyRule() {
+    return switch (this) {
+      case STRIPE -> "1 to 255 visible ASCII characters";
+      case GOCARDLESS -> "1 to 128 visible ASCII characters";
+      case INCREASE -> "1 to 200 visible ASCII characters";
+      default -> "16 to 36 characters of A-Z, a-z, 0-9 and -";
+    };
   }
 
   boolean servesStoredResponses() {
@@ -65,6 +140,6 @@ public enum Dialect {
   }
 
   boolean marksReplays() {
-    return this == FULL || this == IETF;
+    return this == FULL || this == IETF || this == STRIPE || this == INCREASE;
   }
 }

@@ -8,12 +8,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The error answers of one dialect, in its style: Dwolla's ({@code code}, {@code message},
  * {@code _embedded.errors}) for {@link Dialect#FULL} and {@link Dialect#DWOLLA}, MangoPay's
- * ({@code Message}, {@code Type}, {@code Id}, {@code Date}, {@code errors}), or RFC 9457 problem
- * details for {@link Dialect#IETF}.
+ * ({@code Message}, {@code Type}, {@code Id}, {@code Date}, {@code errors}), RFC 9457 problem
+ * details for {@link Dialect#IETF}, Stripe's and GoCardless's {@code error} objects, and
+ * Increase's ({@code status}, {@code type}, {@code title}, {@code detail}).
  *
  * <p>Only idempotency errors carry a code with the word "idempotency" (or MangoPay's
  * "idempotent"): a client may read such a code on a {@code 400} as "key reused", so a malformed
@@ -69,7 +71,8 @@ final class ErrorBodies {
   }
 
   Answer validation(List<FieldError> errors) {
-    return error(Kind.VALIDATION, 400, Kind.VALIDATION.message, errors);
+    // GoCardless answers a request that fails validation with 422, as its API does.
+    return error(Kind.VALIDATION, dialect == Dialect.GOCARDLESS ? 422 : 400, Kind.VALIDATION.message, errors);
   }
 
   Answer badRequest(String message) {
@@ -101,18 +104,74 @@ final class ErrorBodies {
    * finished one.
    */
   Answer inProgress(Duration retryAfter) {
+    String after = Long.toString(seconds(retryAfter));
     return switch (dialect) {
       case MANGOPAY -> creationConflict();
       // Dwolla documents a 409 but not its body; a generic code keeps clients honest.
       case DWOLLA -> error(Kind.IN_PROGRESS, 409, "Conflict", Kind.IN_PROGRESS.message, List.of());
       case FULL, IETF -> error(Kind.IN_PROGRESS, 409, Kind.IN_PROGRESS.message, List.of())
-          .withHeader("Retry-After", Long.toString(seconds(retryAfter)));
+          .withHeader("Retry-After", after);
+      case STRIPE -> stripe(409, "invalid_request_error", "idempotency_key_in_use",
+          "There is currently another in-progress request using this Idempotency-Key (that probably means you"
+              + " submitted twice, and the other request is still going through): please try again later.", null)
+          .withHeader("Retry-After", after).withHeader("Stripe-Should-Retry", "true");
+      // Neither documents this case: the "already created" answer without the resource, which
+      // does not exist yet.
+      case GOCARDLESS -> goCardlessConflict(null).withHeader("Retry-After", after);
+      case INCREASE -> increaseConflict(null).withHeader("Retry-After", after);
     };
   }
 
-  /** {@code 422}: the key was used with another body. */
+  /** The key was used with another body: {@code 422}, or Stripe's {@code 400 idempotency_error}. */
   Answer keyReused() {
+    if (dialect == Dialect.STRIPE) {
+      return stripe(400, "idempotency_error", null, "Keys for idempotent requests can only be used with the same"
+          + " parameters they were first used with. Try using a key other than the one used.", null);
+    }
     return error(Kind.KEY_REUSED, 422, Kind.KEY_REUSED.message, List.of());
+  }
+
+  /**
+   * GoCardless's {@code 409} for a key whose resource exists, naming it (or, while the first
+   * request is still at work, naming nothing: the sandbox's guess at an undocumented case).
+   */
+  Answer goCardlessConflict(@Nullable String resourceId) {
+    return Answer.json(409, Json.write(writer -> {
+      writer.beginObject().name("error").beginObject();
+      writer.name("message").value("A resource has already been created with this idempotency key");
+      writer.name("documentation_url").value("https://developer.gocardless.com/api-reference#idempotent_creation_conflict");
+      writer.name("type").value("invalid_state");
+      writer.name("request_id").value(UUID.randomUUID().toString());
+      writer.name("errors").beginArray().beginObject();
+      writer.name("reason").value("idempotent_creation_conflict");
+      writer.name("message").value("A resource has already been created with this idempotency key");
+      writer.name("links").beginObject();
+      if (resourceId != null) {
+        writer.name("conflicting_resource_id").value(resourceId);
+      }
+      writer.endObject();
+      writer.endObject().endArray();
+      writer.name("code").value(409);
+      writer.endObject().endObject();
+    }));
+  }
+
+  /**
+   * Increase's {@code 409} for a key already used for an object, naming it (or, while the first
+   * request is still at work, naming nothing: the sandbox's guess at an undocumented case).
+   */
+  Answer increaseConflict(@Nullable String resourceId) {
+    return Answer.json(409, Json.write(writer -> {
+      writer.beginObject();
+      writer.name("status").value(409);
+      writer.name("type").value("idempotency_key_already_used_error");
+      writer.name("title").value("The idempotency key submitted has already been used.");
+      writer.name("detail").value("The idempotency key was already used with different parameters.");
+      if (resourceId != null) {
+        writer.name("resource_id").value(resourceId);
+      }
+      writer.endObject();
+    }));
   }
 
   /** MangoPay's {@code 409} for any reuse of a key, exactly as in its documentation. */
@@ -121,7 +180,9 @@ final class ErrorBodies {
   }
 
   Answer serverError(int status, Optional<Duration> retryAfter) {
-    Answer answer = error(Kind.SERVER_ERROR, status, Kind.SERVER_ERROR.message, List.of());
+    Answer error = error(Kind.SERVER_ERROR, status, Kind.SERVER_ERROR.message, List.of());
+    // Stripe tells its clients whether a request may be retried; a failure before any work may.
+    Answer answer = dialect == Dialect.STRIPE ? error.withHeader("Stripe-Should-Retry", "true") : error;
     return retryAfter
         .map(after -> answer.withHeader("Retry-After", Long.toString(seconds(after))))
         .orElse(answer);
@@ -137,7 +198,104 @@ final class ErrorBodies {
       case FULL, DWOLLA -> dwolla(status, dwollaCode, message, errors);
       case MANGOPAY -> mangoPay(status, kind.mangoType, message, errors);
       case IETF -> problem(status, kind.problemSlug, titleOf(kind), message, errors);
+      case STRIPE -> stripe(status, kind == Kind.SERVER_ERROR ? "api_error" : "invalid_request_error",
+          stripeCode(kind), errors.isEmpty() ? message : errors.get(0).message(),
+          errors.isEmpty() ? null : errors.get(0).path().substring(1).replace('/', '.'));
+      case GOCARDLESS -> goCardless(status, kind, message, errors);
+      case INCREASE -> increase(status, kind, message, errors);
     };
+  }
+
+  private static @Nullable String stripeCode(Kind kind) {
+    return switch (kind) {
+      case VALIDATION, BAD_REQUEST -> "parameter_invalid";
+      case UNAUTHORIZED -> "api_key_invalid";
+      case NOT_FOUND -> "resource_missing";
+      case IN_PROGRESS -> "idempotency_key_in_use";
+      default -> null;
+    };
+  }
+
+  /** Stripe's {@code {"error": {"type", "code", "message", "param"}}}. */
+  private static Answer stripe(int status, String type, @Nullable String code, String message, @Nullable String param) {
+    return Answer.json(status, Json.write(writer -> {
+      writer.beginObject().name("error").beginObject();
+      if (code != null) {
+        writer.name("code").value(code);
+      }
+      writer.name("message").value(message);
+      if (param != null) {
+        writer.name("param").value(param);
+      }
+      writer.name("type").value(type);
+      writer.endObject().endObject();
+    }));
+  }
+
+  /** GoCardless's {@code {"error": {"message", "type", "errors", "code"}}}; {@code code} is the status. */
+  private static Answer goCardless(int status, Kind kind, String message, List<FieldError> errors) {
+    String type = switch (kind) {
+      case VALIDATION -> "validation_failed";
+      case SERVER_ERROR -> "gocardless";
+      case IN_PROGRESS, KEY_REUSED -> "invalid_state";
+      default -> "invalid_api_usage";
+    };
+    String reason = switch (kind) {
+      case BAD_REQUEST, TOO_LARGE -> "invalid_document_structure";
+      case UNAUTHORIZED -> "unauthorized";
+      case NOT_FOUND -> "resource_not_found";
+      case METHOD_NOT_ALLOWED -> "method_not_allowed";
+      case SERVER_ERROR -> "internal_server_error";
+      default -> null;
+    };
+    return Answer.json(status, Json.write(writer -> {
+      writer.beginObject().name("error").beginObject();
+      writer.name("message").value(message);
+      writer.name("type").value(type);
+      writer.name("request_id").value(UUID.randomUUID().toString());
+      writer.name("errors").beginArray();
+      for (FieldError error : errors) {
+        writer.beginObject();
+        writer.name("field").value(error.path().substring(1).replace('/', '.'));
+        writer.name("message").value(error.message());
+        writer.name("request_pointer").value(error.path());
+        writer.endObject();
+      }
+      if (errors.isEmpty() && reason != null) {
+        writer.beginObject().name("reason").value(reason).name("message").value(message).endObject();
+      }
+      writer.endArray();
+      writer.name("code").value(status);
+      writer.endObject().endObject();
+    }));
+  }
+
+  /** Increase's {@code {"status", "type", "title", "detail", "errors"}}. */
+  private static Answer increase(int status, Kind kind, String message, List<FieldError> errors) {
+    String type = switch (kind) {
+      case VALIDATION -> "invalid_parameters_error";
+      case BAD_REQUEST, TOO_LARGE -> "malformed_request_error";
+      case UNAUTHORIZED -> "invalid_api_key_error";
+      case NOT_FOUND -> "object_not_found_error";
+      case METHOD_NOT_ALLOWED -> "invalid_operation_error";
+      case IN_PROGRESS, KEY_REUSED -> "idempotency_key_already_used_error";
+      case SERVER_ERROR -> "internal_server_error";
+    };
+    return Answer.json(status, Json.write(writer -> {
+      writer.beginObject();
+      writer.name("status").value(status);
+      writer.name("type").value(type);
+      writer.name("title").value(message);
+      writer.name("detail").nullValue();
+      if (!errors.isEmpty()) {
+        writer.name("errors").beginArray();
+        for (FieldError error : errors) {
+          writer.beginObject().name("field").value(error.path()).name("message").value(error.message()).endObject();
+        }
+        writer.endArray();
+      }
+      writer.endObject();
+    }));
   }
 
   private static Answer dwolla(int status, String code, String message, List<FieldError> errors) {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -46,6 +47,41 @@ final class JsonBodies {
       href(writer, "self", selfUrl);
       href(writer, "source", transfer.source());
       href(writer, "destination", transfer.destination());
+      writer.endObject();
+      writer.endObject();
+    });
+  }
+
+  /** A page of {@code GET /transfers}: {@code {"data": [transfers], "has_more": bool}}. */
+  static byte[] page(List<SandboxTransfer> transfers, boolean hasMore, String baseUrl) {
+    return Json.write(writer -> {
+      writer.beginObject();
+      writer.name("data").beginArray();
+      for (SandboxTransfer transfer : transfers) {
+        Json.raw(writer, transfer(transfer, baseUrl + "/transfers/" + transfer.id()));
+      }
+      writer.endArray();
+      writer.name("has_more").value(hasMore);
+      writer.endObject();
+    });
+  }
+
+  /** A refund: {@code id}, {@code transfer_id}, {@code status}, {@code amount}, {@code created}, {@code metadata}. */
+  static byte[] refund(SandboxRefund refund) {
+    return Json.write(writer -> {
+      writer.beginObject();
+      writer.name("id").value(refund.id());
+      writer.name("transfer_id").value(refund.transferId());
+      writer.name("status").value("pending");
+      writer.name("amount").beginObject();
+      writer.name("currency").value(refund.currency());
+      writer.name("value").value(refund.value());
+      writer.endObject();
+      writer.name("created").value(CREATED.format(refund.created()));
+      writer.name("metadata").beginObject();
+      for (Map.Entry<String, String> entry : refund.metadata().entrySet()) {
+        writer.name(entry.getKey()).value(entry.getValue());
+      }
       writer.endObject();
       writer.endObject();
     });

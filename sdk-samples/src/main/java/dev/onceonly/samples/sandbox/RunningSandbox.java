@@ -48,11 +48,12 @@ public final class RunningSandbox implements AutoCloseable {
   private final long seed;
   private final String baseUrl;
   private final TransferStore transfers;
+  private final RefundStore refunds;
   private final Counters counters;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private RunningSandbox(HttpServer http, TcpFront front, ExecutorService executor,
-      Dialect dialect, long seed, String baseUrl, TransferStore transfers, Counters counters) {
+      Dialect dialect, long seed, String baseUrl, TransferStore transfers, RefundStore refunds, Counters counters) {
     this.http = http;
     this.front = front;
     this.executor = executor;
@@ -60,6 +61,7 @@ public final class RunningSandbox implements AutoCloseable {
     this.seed = seed;
     this.baseUrl = baseUrl;
     this.transfers = transfers;
+    this.refunds = refunds;
     this.counters = counters;
   }
 
@@ -76,12 +78,13 @@ public final class RunningSandbox implements AutoCloseable {
       long seed = config.seed().orElseGet(() -> new SecureRandom().nextLong());
       String baseUrl = "http://" + LOOPBACK.getHostAddress() + ":" + front.port();
       TransferStore transfers = new TransferStore();
+      RefundStore refunds = new RefundStore();
       Counters counters = new Counters();
       http.createContext("/",
-          new SandboxHandler(config, seed, baseUrl, transfers, counters, front));
+          new SandboxHandler(config, seed, baseUrl, transfers, refunds, counters, front));
       http.start();
       return new RunningSandbox(http, front, executor, config.dialect(), seed, baseUrl,
-          transfers, counters);
+          transfers, refunds, counters);
     } catch (IOException e) {
       if (front != null) {
         front.close();
@@ -147,6 +150,16 @@ public final class RunningSandbox implements AutoCloseable {
    */
   public Map<String, Integer> duplicatedOperations() {
     return transfers.duplicatedOperations();
+  }
+
+  /** The refunds created so far ({@code POST /refunds}), oldest first. */
+  public List<SandboxRefund> refunds() {
+    return refunds.all();
+  }
+
+  /** The operation ids that have more than one refund, with how many. Empty when the client was exactly-once. */
+  public Map<String, Integer> duplicatedRefundOperations() {
+    return refunds.duplicatedOperations();
   }
 
   /** Stops listening, ends open connections and interrupts running requests. Idempotent. */

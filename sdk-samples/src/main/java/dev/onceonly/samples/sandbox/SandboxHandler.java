@@ -12,22 +12,29 @@ import dev.onceonly.samples.sandbox.IdempotencyStore.ScopedKey;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.math.BigDecimal;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Serves the Transfers API in one dialect: routing, authentication, {@code POST /transfers}
- * exactly once per key, the reads, and the faults.
+ * Serves the Transfers API in one dialect: routing, authentication, {@code POST /transfers} and
+ * {@code POST /refunds} exactly once per key, the reads ({@code GET /transfers/{id}}, the listing
+ * {@code GET /transfers?metadata[name]=value&limit=n&starting_after=id}, {@code GET /refunds/{id}},
+ * {@code GET /responses/{key}}), and the faults.
  *
- * <p>The order of a {@code POST /transfers}: token ({@code 401}), key format ({@code 400}), body
+ * <p>The order of a {@code POST}: token ({@code 401}), key format ({@code 400}), body
  * size ({@code 413}); then the fault draw, where a server error ends the request before any work;
  * then the key claim, where a repeated key is answered from the store in the dialect's way; then
  * the work (processing time, validation, creation), whose answer is stored, errors included;
@@ -55,12 +62,25 @@ final class SandboxHandler implements HttpHandler {
   private final ErrorBodies errors;
   private final IdempotencyStore keys;
   private final TransferStore transfers;
+  private final RefundStore refunds;
   private final Counters counters;
   private final FaultPicker picker;
   private final TcpFront front;
 
+  /** The resources a client creates with a {@code POST}, each exactly once per key. */
+  private enum Resource {
+    TRANSFERS("/transfers"),
+    REFUNDS("/refunds");
+
+    final String path;
+
+    Resource(String path) {
+      this.path = path;
+    }
+  }
+
   SandboxHandler(SandboxServer config, long seed, String baseUrl, TransferStore transfers,
-      Counters counters, TcpFront front) {
+      RefundStore refunds, Counters counters, TcpFront front) {
     this.dialect = config.dialect();
     this.faults = config.faults();
     this.clock = config.clock();
@@ -73,6 +93,7 @@ final class SandboxHandler implements HttpHandler {
     this.errors = new ErrorBodies(dialect, clock);
     this.keys = new IdempotencyStore(clock, config.keyWindow());
     this.transfers = transfers;
+    this.refunds = refunds;
     this.counters = counters;
     this.picker = new FaultPicker(faults, seed);
     this.front = front;
@@ -118,16 +139,29 @@ final class SandboxHandler implements HttpHandler {
       return;
     }
     if (path.equals("/transfers")) {
-      if (method.equals("POST")) {
-        create(exchange, scope.get());
-      } else {
-        send(exchange, errors.methodNotAllowed("POST"));
+      switch (method) {
+        case "POST" -> create(exchange, scope.get(), Resource.TRANSFERS);
+        case "GET" -> send(exchange, listTransfers(exchange.getRequestURI().getRawQuery()));
+        default -> send(exchange, errors.methodNotAllowed("GET, POST"));
       }
       return;
     }
     String transferId = lastSegment(path, "/transfers/");
     if (transferId != null) {
       send(exchange, method.equals("GET") ? readTransfer(transferId) : errors.methodNotAllowed("GET"));
+      return;
+    }
+    if (path.equals("/refunds")) {
+      if (method.equals("POST")) {
+        create(exchange, scope.get(), Resource.REFUNDS);
+      } else {
+        send(exchange, errors.methodNotAllowed("POST"));
+      }
+      return;
+    }
+    String refundId = lastSegment(path, "/refunds/");
+    if (refundId != null) {
+      send(exchange, method.equals("GET") ? readRefund(refundId) : errors.methodNotAllowed("GET"));
       return;
     }
     String key = dialect.servesStoredResponses() ? lastSegment(path, "/responses/") : null;
@@ -162,12 +196,11 @@ final class SandboxHandler implements HttpHandler {
     return token.isEmpty() ? null : token;
   }
 
-  private void create(HttpExchange exchange, String scope) throws IOException, InterruptedException {
+  private void create(HttpExchange exchange, String scope, Resource resource) throws IOException, InterruptedException {
     counters.posts.increment();
     String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
-    if (key != null && !KEY.matcher(key).matches()) {
-      send(exchange, errors.badRequest(
-          "The Idempotency-Key header must be 16 to 36 characters of A-Z, a-z, 0-9 and -."));
+    if (key != null && !dialect.acceptsKey(key)) {
+      send(exchange, errors.badRequest("The Idempotency-Key header must be " + dialect.keyRule() + "."));
       return;
     }
     byte[] body = readBody(exchange);
@@ -182,7 +215,7 @@ final class SandboxHandler implements HttpHandler {
       return;
     }
     // Without a key nothing can be deduplicated: every POST does the work, as in the seeds.
-    Answer answer = key == null ? perform(body) : performOnce(new ScopedKey(scope, key), body);
+    Answer answer = key == null ? perform(resource, body) : performOnce(resource, new ScopedKey(scope, key), body);
     if (fault.isPresent()) {
       endWithoutAnswer(exchange, fault.get());
       return;
@@ -190,17 +223,21 @@ final class SandboxHandler implements HttpHandler {
     send(exchange, answer);
   }
 
-  private Answer performOnce(ScopedKey key, byte[] body) throws InterruptedException {
-    Claim claim = keys.claim(key, Digests.sha256Hex(body));
+  private Answer performOnce(Resource resource, ScopedKey key, byte[] body) throws InterruptedException {
+    // A key's request is its resource and its body: the same body sent to another resource is
+    // another request.
+    String fingerprint = resource == Resource.TRANSFERS ? Digests.sha256Hex(body)
+        : Digests.sha256Hex((resource.path + "\n" + new String(body, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+    Claim claim = keys.claim(key, fingerprint);
     if (claim instanceof Owned owned) {
       Answer answer;
       try {
-        answer = perform(body);
+        answer = perform(resource, body);
       } catch (InterruptedException | RuntimeException | Error e) {
         keys.release(owned); // no work was done: a retry must be able to do it
         throw e;
       }
-      keys.complete(owned, new StoredResponse(answer, clock.instant(), baseUrl + "/transfers"));
+      keys.complete(owned, new StoredResponse(answer, clock.instant(), baseUrl + resource.path));
       return answer;
     }
     if (claim instanceof Finished finished) {
@@ -210,9 +247,12 @@ final class SandboxHandler implements HttpHandler {
   }
 
   /** Does the work of one {@code POST}: the answer is final, a validation error included. */
-  private Answer perform(byte[] body) throws InterruptedException {
+  private Answer perform(Resource resource, byte[] body) throws InterruptedException {
     if (!faults.processingTime().isZero()) {
       sleeper.sleep(faults.processingTime());
+    }
+    if (resource == Resource.REFUNDS) {
+      return refund(body);
     }
     TransferRequest.Result result = TransferRequest.parse(body);
     if (result instanceof TransferRequest.Malformed malformed) {
@@ -237,19 +277,79 @@ final class SandboxHandler implements HttpHandler {
     return created.withHeader("Location", location);
   }
 
+  /** Creates a refund of an existing transfer, no more than what is left of it. */
+  private Answer refund(byte[] body) {
+    Object parsed = RefundRequest.parse(body);
+    if (parsed instanceof TransferRequest.Malformed malformed) {
+      return errors.badRequest(malformed.reason());
+    }
+    if (parsed instanceof TransferRequest.Invalid invalid) {
+      return errors.validation(invalid.errors());
+    }
+    RefundRequest.Valid valid = (RefundRequest.Valid) parsed;
+    synchronized (refunds) { // what is left to refund is read and taken at once
+      Optional<SandboxTransfer> transfer = transfers.get(valid.transferId());
+      if (transfer.isEmpty()) {
+        return errors.validation(List.of(FieldError.invalid("/transfer_id", "No transfer has this id.")));
+      }
+      if (!transfer.get().currency().equals(valid.currency())) {
+        return errors.validation(List.of(FieldError.invalid("/amount/currency",
+            "A refund is in the transfer's currency, " + transfer.get().currency() + ".")));
+      }
+      BigDecimal left = new BigDecimal(transfer.get().value()).subtract(refunds.refundedOf(valid.transferId()));
+      if (new BigDecimal(valid.value()).compareTo(left) > 0 || new BigDecimal(valid.value()).signum() == 0) {
+        return errors.validation(List.of(FieldError.invalid("/amount/value",
+            "A refund must be more than zero and at most what is left of the transfer, " + left.toPlainString() + ".")));
+      }
+      SandboxRefund refund = new SandboxRefund("re_" + UUID.randomUUID(), valid.transferId(), valid.currency(),
+          valid.value(), clock.instant().truncatedTo(ChronoUnit.MILLIS), valid.metadata());
+      refunds.add(refund);
+      String location = baseUrl + "/refunds/" + refund.id();
+      Answer created = dialect == Dialect.DWOLLA ? Answer.empty(201) : Answer.json(201, JsonBodies.refund(refund));
+      return created.withHeader("Location", location);
+    }
+  }
+
   /** A key whose first request has finished. */
   private Answer repeated(Finished finished) {
     if (!finished.sameBody()) {
       counters.keyMismatches.increment();
     }
     return switch (dialect) {
-      case FULL, IETF -> finished.sameBody() ? replay(finished.response()) : errors.keyReused();
+      case FULL, IETF, STRIPE -> finished.sameBody() ? replay(finished.response()) : errors.keyReused();
       case DWOLLA -> replay(finished.response());
       case MANGOPAY -> {
         counters.conflicts.increment();
         yield errors.creationConflict();
       }
+      case GOCARDLESS -> {
+        // GoCardless answers every reuse of a key whose resource exists with a conflict naming it.
+        String created = createdId(finished.response());
+        if (created == null) {
+          yield replay(finished.response()); // the first request failed: its answer again
+        }
+        counters.conflicts.increment();
+        yield errors.goCardlessConflict(created);
+      }
+      case INCREASE -> {
+        String created = createdId(finished.response());
+        if (finished.sameBody() || created == null) {
+          yield replay(finished.response());
+        }
+        counters.conflicts.increment();
+        yield errors.increaseConflict(created);
+      }
     };
+  }
+
+  /** The id of what a stored success created (the last segment of its Location), or null. */
+  private static @Nullable String createdId(StoredResponse stored) {
+    Answer answer = stored.answer();
+    String location = answer.header("Location");
+    if (answer.status() < 200 || answer.status() > 299 || location == null) {
+      return null;
+    }
+    return location.substring(location.lastIndexOf('/') + 1);
   }
 
   private Answer replay(StoredResponse stored) {
@@ -262,7 +362,7 @@ final class SandboxHandler implements HttpHandler {
   private Answer busy(Busy busy) {
     if (!busy.sameBody()) {
       counters.keyMismatches.increment();
-      if (dialect == Dialect.FULL || dialect == Dialect.IETF) {
+      if (dialect == Dialect.FULL || dialect == Dialect.IETF || dialect == Dialect.STRIPE) {
         return errors.keyReused(); // the body settles it: waiting would not help
       }
     }
@@ -288,6 +388,49 @@ final class SandboxHandler implements HttpHandler {
     return transfers.get(id)
         .map(transfer -> Answer.json(200, JsonBodies.transfer(transfer, transferUrl(transfer.id()))))
         .orElseGet(errors::notFound);
+  }
+
+  private Answer readRefund(String id) {
+    return refunds.get(id).map(refund -> Answer.json(200, JsonBodies.refund(refund))).orElseGet(errors::notFound);
+  }
+
+  /**
+   * {@code GET /transfers}: {@code metadata[name]=value} (any number, all must match),
+   * {@code limit} (1 to 100, default 10) and {@code starting_after} (a transfer id), newest first.
+   */
+  private Answer listTransfers(@Nullable String rawQuery) {
+    Map<String, String> metadata = new LinkedHashMap<>();
+    int limit = 10;
+    String startingAfter = null;
+    if (rawQuery != null && !rawQuery.isEmpty()) {
+      for (String pair : rawQuery.split("&")) {
+        int eq = pair.indexOf('=');
+        String name;
+        String value;
+        try {
+          name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+          value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+          return errors.badRequest("The query is not URL-encoded.");
+        }
+        if (name.startsWith("metadata[") && name.endsWith("]") && name.length() > "metadata[]".length()) {
+          metadata.put(name.substring("metadata[".length(), name.length() - 1), value);
+        } else if (name.equals("limit")) {
+          try {
+            limit = Integer.parseInt(value);
+          } catch (NumberFormatException e) {
+            limit = -1;
+          }
+          if (limit < 1 || limit > 100) {
+            return errors.badRequest("limit must be a whole number from 1 to 100.");
+          }
+        } else if (name.equals("starting_after")) {
+          startingAfter = value;
+        }
+      }
+    }
+    TransferStore.Page page = transfers.list(metadata, limit, startingAfter);
+    return Answer.json(200, JsonBodies.page(page.data(), page.hasMore(), baseUrl));
   }
 
   private Answer storedResponse(String scope, String key) {

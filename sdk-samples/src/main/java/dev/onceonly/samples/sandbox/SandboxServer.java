@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * A sandbox server of the Transfers API, on loopback: the whole wire contract of the protocol
  * (transfers, {@code Idempotency-Key} replays and conflicts, {@code GET /responses/{key}}) in one
- * of four {@linkplain Dialect dialects}, with {@linkplain Faults injected faults}, for trying a
+ * of seven {@linkplain Dialect dialects} (the protocol's four, Stripe, GoCardless, Increase), with {@linkplain Faults injected faults}, for trying a
  * client against every answer a real server may give.
  *
  * <pre>{@code
@@ -36,8 +36,15 @@ import org.jspecify.annotations.Nullable;
  * <h2>Routes</h2>
  * <ul>
  *   <li>{@code POST /transfers}: creates a transfer, {@code 201} with {@code Location}; the
- *       {@code Idempotency-Key} header is optional (16 to 36 characters of {@code A-Za-z0-9-}).
+ *       {@code Idempotency-Key} header is optional (16 to 36 characters of {@code A-Za-z0-9-}; up
+ *       to 255, 128 or 200 visible characters in the Stripe, GoCardless and Increase dialects).
+ *   <li>{@code GET /transfers?metadata[name]=value&limit=n&starting_after=id}: the transfers whose
+ *       metadata has every value given, newest first, {@code limit} (1 to 100, default 10) at a
+ *       time, as {@code {"data": [...], "has_more": bool}}.
  *   <li>{@code GET /transfers/{id}}: {@code 200} or {@code 404}.
+ *   <li>{@code POST /refunds}: refunds part or all of a transfer
+ *       ({@code {"transfer_id", "amount": {"currency", "value"}, "metadata"}}), exactly once per
+ *       key like a transfer; {@code GET /refunds/{id}}.
  *   <li>{@code GET /responses/{key}}: the stored answer in MangoPay's envelope, in the
  *       {@link Dialect#FULL} and {@link Dialect#MANGOPAY} dialects; {@code 404} in the others.
  *   <li>{@code GET /_sandbox/stats}: the {@linkplain SandboxStats counters} as JSON; no token

@@ -50,6 +50,46 @@ final class TransferStore {
         .toList();
   }
 
+  /** One page of a listing, newest first, and whether more follow. */
+  record Page(List<SandboxTransfer> data, boolean hasMore) {}
+
+  /**
+   * The transfers whose metadata has every entry of {@code metadata}, newest first, starting after
+   * the transfer {@code startingAfter} (an unknown id starts nowhere: an empty page), at most
+   * {@code limit} of them.
+   */
+  Page list(Map<String, String> metadata, int limit, @org.jspecify.annotations.Nullable String startingAfter) {
+    List<SandboxTransfer> newestFirst = new java.util.ArrayList<>(all());
+    java.util.Collections.reverse(newestFirst);
+    int from = 0;
+    if (startingAfter != null) {
+      from = -1;
+      for (int i = 0; i < newestFirst.size(); i++) {
+        if (newestFirst.get(i).id().equals(startingAfter)) {
+          from = i + 1;
+          break;
+        }
+      }
+      if (from < 0) {
+        return new Page(List.of(), false);
+      }
+    }
+    List<SandboxTransfer> page = new java.util.ArrayList<>();
+    boolean more = false;
+    for (int i = from; i < newestFirst.size(); i++) {
+      SandboxTransfer t = newestFirst.get(i);
+      if (!t.metadata().entrySet().containsAll(metadata.entrySet())) {
+        continue;
+      }
+      if (page.size() == limit) {
+        more = true;
+        break;
+      }
+      page.add(t);
+    }
+    return new Page(List.copyOf(page), more);
+  }
+
   /** The operation ids with more than one transfer, with their counts, sorted by id. */
   Map<String, Integer> duplicatedOperations() {
     Map<String, Integer> duplicated = new TreeMap<>();

@@ -71,7 +71,7 @@ final class DemoOptionsTest {
     assertMessage("--threads must be from 1 to 512", "--threads", "0");
     assertMessage("--stall-rate must be from 0 to 1", "--stall-rate", "1.5");
     assertMessage("--seed needs a number", "--seed", "x");
-    assertMessage("--dialect: dialect must be one of", "--dialect", "stripe");
+    assertMessage("--dialect: dialect must be one of", "--dialect", "klarna");
     assertMessage("--creates needs a value", "--creates");
     assertMessage("unexpected argument: 5", "5");
   }

@@ -60,7 +60,7 @@ final class CommandLineTest {
     assertMessage("--colour: unknown flag", "--colour", "red");
     assertMessage("--port needs a value", "--port");
     assertMessage("--drop-rate needs a number, was: lots", "--drop-rate", "lots");
-    assertMessage("--dialect: dialect must be one of", "--dialect", "stripe");
+    assertMessage("--dialect: dialect must be one of", "--dialect", "klarna");
     assertMessage("the fault rates must add up to at most 1", "--drop-rate", "0.7",
         "--reset-rate", "0.7");
     assertMessage("--key-window-hours: must be a positive number", "--key-window-hours", "0");

@@ -322,11 +322,13 @@ final class SandboxServerTest {
   @Test
   void answers404ForUnknownRouteAnd405ForWrongMethod() throws Exception {
     HttpResponse<String> unknown = http.get("/payments");
-    HttpResponse<String> listTransfers = http.get("/transfers");
+    // GET /transfers is the listing now: a DELETE is the wrong method.
+    HttpResponse<String> deleteTransfers = http.send(java.net.http.HttpRequest.newBuilder(sandbox.uri("/transfers"))
+        .DELETE().build());
 
     assertEquals(404, unknown.statusCode());
-    assertEquals(405, listTransfers.statusCode());
-    assertEquals(Optional.of("POST"), listTransfers.headers().firstValue("Allow"));
+    assertEquals(405, deleteTransfers.statusCode());
+    assertEquals(Optional.of("GET, POST"), deleteTransfers.headers().firstValue("Allow"));
   }
 
   @Test

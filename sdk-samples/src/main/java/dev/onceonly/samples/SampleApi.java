@@ -1,7 +1,7 @@
 package dev.onceonly.samples;
 
-import dev.onceonly.samples.sandbox.RunningSandbox;
-import dev.onceonly.samples.sandbox.SandboxServer;
+import dev.onceonly.testkit.RunningSandbox;
+import dev.onceonly.testkit.SandboxServer;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;

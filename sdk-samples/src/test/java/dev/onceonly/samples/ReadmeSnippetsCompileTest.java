@@ -34,7 +34,7 @@ class ReadmeSnippetsCompileTest {
 
   private static final List<String> FRAGMENT_IMPORTS = List.of(
       "dev.onceonly.*", "dev.onceonly.transfers.*", "dev.onceonly.okhttp.OkHttpPaymentsClient",
-      "dev.onceonly.journal.*", "dev.onceonly.samples.sandbox.*", "java.time.*", "java.util.*");
+      "dev.onceonly.journal.*", "dev.onceonly.testkit.*", "java.time.*", "java.util.*");
 
   record Snippet(int index, int line, List<String> imports, String body) {}
 

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.onceonly.samples.sandbox.RunningSandbox;
-import dev.onceonly.samples.sandbox.SandboxServer;
-import dev.onceonly.samples.sandbox.SandboxTransfer;
+import dev.onceonly.testkit.RunningSandbox;
+import dev.onceonly.testkit.SandboxServer;
+import dev.onceonly.testkit.SandboxTransfer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package dev.onceonly.samples.bench;
 
-import dev.onceonly.samples.sandbox.Dialect;
-import dev.onceonly.samples.sandbox.Faults;
+import dev.onceonly.testkit.Dialect;
+import dev.onceonly.testkit.Faults;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,11 +1,11 @@
 package dev.onceonly.samples.bench;
 
-import dev.onceonly.samples.sandbox.Dialect;
-import dev.onceonly.samples.sandbox.FaultKind;
-import dev.onceonly.samples.sandbox.Faults;
-import dev.onceonly.samples.sandbox.RunningSandbox;
-import dev.onceonly.samples.sandbox.SandboxServer;
-import dev.onceonly.samples.sandbox.SandboxStats;
+import dev.onceonly.testkit.Dialect;
+import dev.onceonly.testkit.FaultKind;
+import dev.onceonly.testkit.Faults;
+import dev.onceonly.testkit.RunningSandbox;
+import dev.onceonly.testkit.SandboxServer;
+import dev.onceonly.testkit.SandboxStats;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.onceonly.samples.crash;
 
-import dev.onceonly.samples.Flags;
+import dev.onceonly.testkit.Flags;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

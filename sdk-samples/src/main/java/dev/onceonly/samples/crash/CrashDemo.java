@@ -1,9 +1,9 @@
 package dev.onceonly.samples.crash;
 
-import dev.onceonly.samples.Flags;
-import dev.onceonly.samples.sandbox.Faults;
-import dev.onceonly.samples.sandbox.RunningSandbox;
-import dev.onceonly.samples.sandbox.SandboxServer;
+import dev.onceonly.testkit.Flags;
+import dev.onceonly.testkit.Faults;
+import dev.onceonly.testkit.RunningSandbox;
+import dev.onceonly.testkit.SandboxServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;

@@ -4,7 +4,7 @@ import dev.onceonly.journal.JdbcOperationJournal;
 import dev.onceonly.journal.JournalEntry;
 import dev.onceonly.journal.JournalState;
 import dev.onceonly.journal.OperationJournal;
-import dev.onceonly.samples.sandbox.SandboxTransfer;
+import dev.onceonly.testkit.SandboxTransfer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;

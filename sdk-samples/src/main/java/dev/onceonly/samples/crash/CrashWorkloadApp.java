@@ -19,7 +19,7 @@ import dev.onceonly.journal.JournalEntry;
 import dev.onceonly.journal.JournalException;
 import dev.onceonly.journal.OperationJournal;
 import dev.onceonly.okhttp.OkHttpPaymentsClient;
-import dev.onceonly.samples.sandbox.SandboxTransfer;
+import dev.onceonly.testkit.SandboxTransfer;
 import dev.onceonly.transfers.Transfer;
 import dev.onceonly.transfers.TransferCreateParams;
 import java.io.PrintStream;

@@ -1,8 +1,8 @@
 package dev.onceonly.samples.demo;
 
-import dev.onceonly.samples.Flags;
-import dev.onceonly.samples.sandbox.Dialect;
-import dev.onceonly.samples.sandbox.Faults;
+import dev.onceonly.testkit.Flags;
+import dev.onceonly.testkit.Dialect;
+import dev.onceonly.testkit.Faults;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;

@@ -1,7 +1,7 @@
 package dev.onceonly.samples.demo;
 
-import dev.onceonly.samples.sandbox.RunningSandbox;
-import dev.onceonly.samples.sandbox.SandboxServer;
+import dev.onceonly.testkit.RunningSandbox;
+import dev.onceonly.testkit.SandboxServer;
 import java.io.PrintStream;
 import java.security.SecureRandom;
 import java.time.Clock;

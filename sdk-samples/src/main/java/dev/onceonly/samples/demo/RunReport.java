@@ -1,6 +1,6 @@
 package dev.onceonly.samples.demo;
 
-import dev.onceonly.samples.sandbox.SandboxTransfer;
+import dev.onceonly.testkit.SandboxTransfer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,7 +1,7 @@
 package dev.onceonly.samples.demo;
 
 import dev.onceonly.Money;
-import dev.onceonly.samples.sandbox.SandboxTransfer;
+import dev.onceonly.testkit.SandboxTransfer;
 import dev.onceonly.transfers.TransferCreateParams;
 import java.io.PrintStream;
 import java.math.BigDecimal;

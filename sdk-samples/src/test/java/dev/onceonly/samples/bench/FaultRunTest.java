@@ -3,8 +3,8 @@ package dev.onceonly.samples.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.onceonly.samples.sandbox.Dialect;
-import dev.onceonly.samples.sandbox.Faults;
+import dev.onceonly.testkit.Dialect;
+import dev.onceonly.testkit.Faults;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import okhttp3.MediaType;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.onceonly.journal.JdbcOperationJournal;
-import dev.onceonly.samples.sandbox.RunningSandbox;
-import dev.onceonly.samples.sandbox.SandboxServer;
+import dev.onceonly.testkit.RunningSandbox;
+import dev.onceonly.testkit.SandboxServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -73,11 +73,12 @@ class SharedPostgresCrashTest {
       Instant leasesEnded;
       int bExit;
       int leftByA;
-      try (ChildProcess a = app("a-1", "a", url, sandbox, 8, false);
+      // A on two threads: slow enough that it is certainly still at work when the test looks.
+      try (ChildProcess a = app("a-1", "a", url, sandbox, 2, false);
           ChildProcess b = app("b-1", "b", url, sandbox, 8, true)) {
         awaitLine(a, "working");
         awaitLine(b, "working");
-        Thread.sleep(random.nextInt(300));
+        Thread.sleep(random.nextInt(100));
         // Killed at the first moment after that when the journal shows an operation of A's in
         // flight, so that there is work of A's for B to resume.
         try (JdbcOperationJournal journal = JdbcOperationJournal.create(CrashWorkloadApp.dataSource(url))) {

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.onceonly.samples.sandbox.Dialect;
-import dev.onceonly.samples.sandbox.Faults;
+import dev.onceonly.testkit.Dialect;
+import dev.onceonly.testkit.Faults;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.onceonly.Money;
-import dev.onceonly.samples.sandbox.Dialect;
-import dev.onceonly.samples.sandbox.Faults;
-import dev.onceonly.samples.sandbox.RunningSandbox;
-import dev.onceonly.samples.sandbox.SandboxServer;
+import dev.onceonly.testkit.Dialect;
+import dev.onceonly.testkit.Faults;
+import dev.onceonly.testkit.RunningSandbox;
+import dev.onceonly.testkit.SandboxServer;
 import dev.onceonly.transfers.TransferCreateParams;
 import dev.onceonly.transfers.TransferStatus;
 import java.time.Duration;

@@ -29,10 +29,17 @@ final class ApiCalls {
 
   private final RetryEngine engine;
   private final URI baseUrl;
+  /** What every call applies unless its own options say otherwise (a client made by withOptions). */
+  private final RequestOptions defaults;
 
   ApiCalls(RetryEngine engine, URI baseUrl) {
+    this(engine, baseUrl, RequestOptions.none());
+  }
+
+  ApiCalls(RetryEngine engine, URI baseUrl, RequestOptions defaults) {
     this.engine = engine;
     this.baseUrl = baseUrl;
+    this.defaults = defaults;
   }
 
   <T> T execute(ApiRequest request, Class<T> responseType) {
@@ -42,8 +49,9 @@ final class ApiCalls {
       return executeWithResult(request, responseType).value();
     }
     ApiBodies.Decoder<T> decoder = ApiBodies.decoder(responseType);
-    HttpRequest get = new HttpRequest("GET", url(request), headers(request, false), null);
-    return engine.executeSafe(get, "execute:GET", policyOf(request.options()), reader(decoder)).value();
+    RequestOptions options = request.options().withDefaults(defaults);
+    HttpRequest get = new HttpRequest("GET", url(request), headers(request, options, false), null);
+    return engine.executeSafe(get, "execute:GET", policyOf(options), reader(decoder)).value();
   }
 
   <T> OperationResult<T> executeWithResult(ApiRequest request, Class<T> responseType) {
@@ -61,13 +69,13 @@ final class ApiCalls {
             + " sets: give your own key in RequestOptions.idempotencyKey");
       }
     }
-    RequestOptions options = request.options();
+    RequestOptions options = request.options().withDefaults(defaults);
     // One key and one body per logical operation: every attempt re-sends these very bytes.
     String key = options.idempotencyKey().isPresent()
         ? profile.checkKey(options.idempotencyKey().get())
         : UUID.randomUUID().toString();
     byte[] body = request.body().orElse(null);
-    HttpRequest post = new HttpRequest("POST", url(request), headers(request, body != null), body)
+    HttpRequest post = new HttpRequest("POST", url(request), headers(request, options, body != null), body)
         .withHeader(profile.keyHeader(), key);
     Decider.Step.Done<T> done = engine.executeIdempotent(post, key, "execute:" + request, policyOf(options),
         options.keyFirstUsedAt().orElse(null), options.idempotencyKey().isPresent(), options.reference().orElse(null),
@@ -114,12 +122,17 @@ final class ApiCalls {
     return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
-  private static Map<String, String> headers(ApiRequest request, boolean hasBody) {
+  /** The SDK's headers, then the options' (the client's defaults and the call's), then the request's own. */
+  private static Map<String, String> headers(ApiRequest request, RequestOptions options, boolean hasBody) {
     Map<String, String> headers = new LinkedHashMap<>();
     if (hasBody) {
       headers.put("Content-Type", "application/json");
     }
     headers.put("Accept", "application/json");
+    for (Map.Entry<String, String> h : options.headers().entrySet()) {
+      headers.keySet().removeIf(name -> name.equalsIgnoreCase(h.getKey()));
+      headers.put(h.getKey(), h.getValue());
+    }
     for (Map.Entry<String, String> h : request.headers().entrySet()) {
       headers.keySet().removeIf(name -> name.equalsIgnoreCase(h.getKey()));
       headers.put(h.getKey(), h.getValue());

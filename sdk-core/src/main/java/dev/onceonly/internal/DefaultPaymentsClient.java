@@ -51,7 +51,7 @@ public final class DefaultPaymentsClient implements PaymentsClient {
     this.operations = parent.operations;
     this.asyncOwner = parent.asyncOwner;
     this.async = parent.asyncOwner.withTransfers(blocking);
-    this.calls = parent.calls;
+    this.calls = new ApiCalls(engine, baseUrl, defaults);
     this.owner = false;
   }
 

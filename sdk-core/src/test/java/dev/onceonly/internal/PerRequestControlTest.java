@@ -106,6 +106,20 @@ class PerRequestControlTest {
   }
 
   @Test
+  void aClientWithDefaultsAppliesThemToExecuteToo() {
+    PaymentsClient v2 = client(TokenSource.none()).withOptions(RequestOptions.builder().header("Api-Version", "v2").build());
+    transport.then(answer(201, "{\"id\":\"re_1\"}"), answer(200, "{\"id\":\"re_1\"}"));
+
+    v2.execute(dev.onceonly.ApiRequest.post("/refunds").rawBody("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        .options(RequestOptions.builder().header("X-Trace-Id", "t-9").build()).build(), String.class);
+    v2.execute(dev.onceonly.ApiRequest.get("/refunds/re_1").build(), String.class);
+
+    assertEquals("v2", transport.requests.get(0).headers().get("Api-Version"));
+    assertEquals("t-9", transport.requests.get(0).headers().get("X-Trace-Id"), "the call's own options too");
+    assertEquals("v2", transport.requests.get(1).headers().get("Api-Version"));
+  }
+
+  @Test
   void defaultsCannotHoldWhatBelongsToOneOperation() {
     PaymentsClient base = client(TokenSource.none());
 

@@ -83,7 +83,11 @@ class SharedPostgresCrashTest {
         // flight, so that there is work of A's for B to resume.
         try (JdbcOperationJournal journal = JdbcOperationJournal.create(CrashWorkloadApp.dataSource(url))) {
           long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-          while (journal.pending().stream().noneMatch(p -> ofPrefix(p.reference(), "a"))) {
+          // An operation of A's pending for a while (its answer stalled or lost, its retries under
+          // way) is still in flight a moment later, when the kill lands: a quick one could settle
+          // in between.
+          while (journal.pending().stream().noneMatch(p -> ofPrefix(p.reference(), "a")
+              && p.firstSentAt().isBefore(Instant.now().minusMillis(150)))) {
             assertTrue(a.isAlive() && System.nanoTime() < deadline, "A has operations in flight: " + a.lines());
           }
           a.kill();

@@ -95,13 +95,13 @@ final class AsyncRetryEngine {
       @Nullable Instant keyFirstUsedAt, boolean keyFromCaller, @Nullable String reference, AnswerReader<T> reader,
       Function<Decider.Step.Done<T>, R> onSuccess) {
     Instant now = engine.clock().instant();
-    RetryEngine.Run<T> run = engine.idempotentRun(post, key, operation, policy, keyFirstUsedAt, keyFromCaller,
+    Decider<T> decider = engine.idempotentDecider(post, key, operation, policy, keyFirstUsedAt, keyFromCaller,
         reference, reader, now);
     String cancelled = post + " with Idempotency-Key " + key + " was cancelled: if an attempt was under way it may"
         + " have reached the server; to settle it, create again with the same parameters and this key before the key"
         + " expires (or let a journal's resume settle it)";
-    return new Operation<>(run.decider(), onSuccess, e -> engine.failed(run, e), cancelled, operation, post, key)
-        .begin(now);
+    return new Operation<>(decider, onSuccess, e -> engine.failed(decider, key, post, operation, reference, e),
+        cancelled, operation, post, key).begin(now);
   }
 
   /** Starts one safe read, as {@link RetryEngine#executeSafe} runs it. */

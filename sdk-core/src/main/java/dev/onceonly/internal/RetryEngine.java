@@ -167,11 +167,12 @@ public final class RetryEngine {
   <T> Decider.Step.Done<T> executeIdempotent(HttpRequest post, String key, String operation, RetryPolicy policy,
       @Nullable Instant keyFirstUsedAt, boolean keyFromCaller, @Nullable String reference, AnswerReader<T> reader) {
     Instant now = clock.instant();
-    Run<T> run = idempotentRun(post, key, operation, policy, keyFirstUsedAt, keyFromCaller, reference, reader, now);
+    Decider<T> decider = idempotentDecider(post, key, operation, policy, keyFirstUsedAt, keyFromCaller, reference,
+        reader, now);
     try {
-      return drive(run.decider(), now, operation, post, key);
+      return drive(decider, now, operation, post, key);
     } catch (PaymentsException e) {
-      failed(run, e);
+      failed(decider, key, post, operation, reference, e);
       throw e;
     }
   }
@@ -185,19 +186,14 @@ public final class RetryEngine {
   // ---- shared with the asynchronous driver (AsyncRetryEngine), so that both drive the same deciders ----
 
   /**
-   * One idempotent operation, ready to drive: its decider, and what to do if it fails.
-   *
-   * @param lazyCore the decision core when the journal is written only on failure (then the
-   *     driver calls {@link #failed}); {@code null} when the journaling decorator does it all
+   * The decider of one idempotent operation, journaled as the client's journal wants: the
+   * decision core itself on the cheap path (a minted key, a journal that is not durable; the
+   * driver then calls {@link #failed}), else the core behind the journaling decorator, which does
+   * it all.
    */
-  record Run<T>(Decider<T> decider, @Nullable IdempotentDecider<T> lazyCore, String key, HttpRequest post,
-      String operation, @Nullable String reference, Duration keyWindow) {}
-
-  /** The decider of one idempotent operation, journaled as the client's journal wants. */
-  <T> Run<T> idempotentRun(HttpRequest post, String key, String operation, RetryPolicy policy,
+  <T> Decider<T> idempotentDecider(HttpRequest post, String key, String operation, RetryPolicy policy,
       @Nullable Instant keyFirstUsedAt, boolean keyFromCaller, @Nullable String reference, AnswerReader<T> reader,
       Instant now) {
-    Instant first = keyFirstUsedAt == null || keyFirstUsedAt.isAfter(now) ? now : keyFirstUsedAt;
     if (policy != this.policy) {
       policy = withProfileWindow(policy, profile); // a call's own policy, narrowed as the client's is
     }
@@ -210,19 +206,22 @@ public final class RetryEngine {
       // The common case, made cheap: a minted key and a journal that dies with the process. There
       // is nothing to look up or write ahead; the journal learns of the operation only if it ends
       // without an answer, as what a caller may resume.
-      return new Run<>(core, core, key, post, operation, reference, policy.keyWindow());
+      return core;
     }
-    return new Run<>(new JournalingDecider<>(journal, core, key, post, operation, reference, policy.keyWindow(), first,
-        keyFirstUsedAt != null, !keyFromCaller, reader, owner, policy.maxElapsed().plus(policy.attemptTimeout())),
-        null, key, post, operation, reference, policy.keyWindow());
+    Instant first = keyFirstUsedAt == null || keyFirstUsedAt.isAfter(now) ? now : keyFirstUsedAt;
+    return new JournalingDecider<>(journal, core, key, post, operation, reference, policy.keyWindow(), first,
+        keyFirstUsedAt != null, !keyFromCaller, reader, owner, policy.maxElapsed().plus(policy.attemptTimeout()));
   }
 
-  /** An idempotent operation ended with {@code e}: on the cheap path, the journal learns of it if it is still open. */
-  void failed(Run<?> run, PaymentsException e) {
-    IdempotentDecider<?> core = run.lazyCore();
-    if (core != null && JournalingDecider.leavesOpen(e) && core.attempts() > 0) {
-      JournalingDecider.rememberOpen(journal, JournalingDecider.entry(run.key(), run.post(), run.operation(),
-          run.reference(), core.firstSentAt(), run.keyWindow()));
+  /**
+   * An idempotent operation ended with {@code e}: on the cheap path (its decider is the bare
+   * core), the journal learns of it if it is still open.
+   */
+  void failed(Decider<?> decider, String key, HttpRequest post, String operation, @Nullable String reference,
+      PaymentsException e) {
+    if (decider instanceof IdempotentDecider<?> core && JournalingDecider.leavesOpen(e) && core.attempts() > 0) {
+      JournalingDecider.rememberOpen(journal, JournalingDecider.entry(key, post, operation, reference,
+          core.firstSentAt(), core.policy.keyWindow()));
     }
   }
 

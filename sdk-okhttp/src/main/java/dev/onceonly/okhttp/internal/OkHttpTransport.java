@@ -231,6 +231,8 @@ public final class OkHttpTransport implements HttpTransport {
   static final class Pending extends CompletableFuture<HttpResponse> implements Callback {
     private final Exchange exchange;
     private volatile boolean timedOut;
+    /** Set by {@link #cancel} before it cancels the call, so that the failure OkHttp then reports cannot win the race. */
+    private volatile boolean cancelling;
     private final AsyncTimeout deadline = new AsyncTimeout() {
       @Override
       protected void timedOut() {
@@ -255,6 +257,9 @@ public final class OkHttpTransport implements HttpTransport {
     @Override
     public void onFailure(Call call, IOException e) {
       deadline.exit();
+      if (cancelling) {
+        return; // the failure is our own cancel's; cancel() completes the future as cancelled
+      }
       IOException reported = e;
       if (timedOut) {
         reported = new InterruptedIOException("timeout");
@@ -266,7 +271,7 @@ public final class OkHttpTransport implements HttpTransport {
     @Override
     public void onResponse(Call call, Response response) {
       try (response) {
-        if (isDone()) {
+        if (cancelling || isDone()) {
           return; // cancelled: closed unread
         }
         complete(exchange.read(response));
@@ -288,6 +293,7 @@ public final class OkHttpTransport implements HttpTransport {
       if (isDone()) {
         return isCancelled();
       }
+      cancelling = true;
       deadline.exit();
       exchange.call.cancel();
       // After Call.cancel() returns nothing more of the request can be written (an exchange not

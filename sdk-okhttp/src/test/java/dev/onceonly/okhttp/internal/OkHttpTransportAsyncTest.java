@@ -20,11 +20,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.junit5.StartStop;
+import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.Dispatcher;
+import okhttp3.EventListener;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
@@ -189,6 +192,32 @@ final class OkHttpTransportAsyncTest {
     assertTrue(closed.get(), "closed");
     assertFalse(read.get(), "unread");
     assertTrue(call.isCancelled());
+  }
+
+  @Test
+  void aFailureReportedWhileTheCancelIsUnderWayStillEndsTheFutureCancelled() throws Exception {
+    // OkHttp fails a cancelled call on its own thread, so its onFailure can land between
+    // Call.cancel() and the future's completion. Delivered here inside Call.cancel() itself, the
+    // worst moment, it must not make cancel(true) report false or the future end as a failure.
+    AtomicReference<CompletableFuture<HttpResponse>> pending = new AtomicReference<>();
+    OkHttpClient racing = oneAtATime().newBuilder()
+        .eventListener(new EventListener() {
+          @Override
+          public void canceled(Call call) {
+            ((Callback) pending.get()).onFailure(call, new java.io.IOException("Canceled"));
+          }
+        })
+        .build();
+    try (OkHttpTransport racingTransport = new OkHttpTransport(racing, true, 1024)) {
+      pending.set(racingTransport.executeAsync(post(), LONG));
+      held.awaitArrival();
+
+      assertTrue(pending.get().cancel(true), "cancel(true) reports that it cancelled");
+      assertTrue(pending.get().isCancelled());
+      CancellationException e = assertThrows(CancellationException.class, () -> pending.get().join());
+      NetworkException cause = assertInstanceOf(NetworkException.class, e.getCause());
+      assertTrue(cause.requestMayHaveReachedServer(), "the request had reached the server");
+    }
   }
 
   @Test

@@ -135,15 +135,7 @@ final class InMemoryOperationJournal implements OperationJournal {
 
   @Override
   public synchronized List<JournalEntry> claim(String owner, Instant now, Duration lease, int max) {
-    Objects.requireNonNull(owner, "owner");
-    Objects.requireNonNull(now, "now");
-    Objects.requireNonNull(lease, "lease");
-    if (max < 1) {
-      throw new IllegalArgumentException("max must be >= 1, was: " + max);
-    }
-    if (lease.isNegative() || lease.isZero()) {
-      throw new IllegalArgumentException("lease must be positive, was: " + lease);
-    }
+    ClaimArguments.check(owner, now, lease, max);
     List<JournalEntry> claimed = new ArrayList<>();
     for (JournalEntry e : pending()) {
       if (claimed.size() == max) {

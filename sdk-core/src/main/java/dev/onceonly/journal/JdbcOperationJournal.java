@@ -644,15 +644,7 @@ public final class JdbcOperationJournal implements OperationJournal {
 
   @Override
   public List<JournalEntry> claim(String owner, Instant now, Duration lease, int max) {
-    Objects.requireNonNull(owner, "owner");
-    Objects.requireNonNull(now, "now");
-    Objects.requireNonNull(lease, "lease");
-    if (max < 1) {
-      throw new IllegalArgumentException("max must be >= 1, was: " + max);
-    }
-    if (lease.isNegative() || lease.isZero()) {
-      throw new IllegalArgumentException("lease must be positive, was: " + lease);
-    }
+    ClaimArguments.check(owner, now, lease, max);
     long nowMillis = epochMillis(now, "now");
     long until = epochMillis(now.plus(lease), "now + lease");
     return write("claim operations for " + owner, null, c -> {

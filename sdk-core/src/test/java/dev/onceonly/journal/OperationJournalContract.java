@@ -42,6 +42,27 @@ abstract class OperationJournalContract {
   }
 
   @Test
+  void claimRejectsBadArgumentsByNameAndClaimsNothing() {
+    journal.begin(pending("k-1"));
+    java.time.Instant now = T0.plusSeconds(10);
+
+    assertEquals("owner", assertThrows(NullPointerException.class,
+        () -> journal.claim(null, now, LEASE, 1)).getMessage());
+    assertEquals("now", assertThrows(NullPointerException.class,
+        () -> journal.claim("owner-a", null, LEASE, 1)).getMessage());
+    assertEquals("lease", assertThrows(NullPointerException.class,
+        () -> journal.claim("owner-a", now, null, 1)).getMessage());
+    assertEquals("max must be >= 1, was: 0", assertThrows(IllegalArgumentException.class,
+        () -> journal.claim("owner-a", now, LEASE, 0)).getMessage());
+    assertEquals("lease must be positive, was: PT0S", assertThrows(IllegalArgumentException.class,
+        () -> journal.claim("owner-a", now, Duration.ZERO, 1)).getMessage());
+    assertEquals("lease must be positive, was: PT-1S", assertThrows(IllegalArgumentException.class,
+        () -> journal.claim("owner-a", now, Duration.ofSeconds(-1), 1)).getMessage());
+
+    assertEquals(List.of("k-1"), keys(journal.claim("owner-b", now, LEASE, 1)), "nothing was claimed before");
+  }
+
+  @Test
   void beginStoresTheEntryAndFindReturnsItAsWritten() {
     JournalEntry e = pending("k-1");
 
